@@ -1,0 +1,141 @@
+# userimp: one static library, one small binary per command.
+# make          build everything into $(BUILD)/
+# make check    install what is missing (as root), build, run every test
+# make demo     install what is missing, build, import examples/ into ./userimp.db
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/userimp
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+DEPS = expat minizip sqlite3 libargon2 xlsxwriter
+
+CFLAGS ?= -g -O2
+override CFLAGS += -std=c99 -Wall -Wextra -Wstrict-prototypes -pthread -MMD -MP \
+	$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+override CPPFLAGS += -D_DEFAULT_SOURCE -DLIBEXECDIR='"$(LIBEXECDIR)"' -Ilib
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -pthread
+
+# Debian packages: to build, then to run the tests (files from LibreOffice
+# and openpyxl, hashes checked by python3-argon2, pages linted by mandoc).
+BUILD_PKGS = gcc make pkg-config libexpat1 libexpat1-dev libminizip-dev \
+	libsqlite3-dev libargon2-dev libxlsxwriter-dev
+TEST_PKGS = perl sqlite3 mandoc python3 python3-openpyxl python3-argon2 \
+	libreoffice-calc-nogui nodejs npm zip unzip
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+CMDS = import check config
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB = $(BUILD)/libuserimp.a
+CMD_COMMON = $(BUILD)/cmd/cmd.o $(BUILD)/cmd/run.o
+BINS = $(BUILD)/userimp $(CMDS:%=$(BUILD)/userimp-%)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNITS = $(UNIT_SRC:%.c=$(BUILD)/%)
+TOOLS = $(BUILD)/tests/mkxlsx
+OBJ = $(LIB_OBJ) $(CMD_COMMON) $(BINS:%=%.o) $(UNITS:%=%.o) $(TOOLS:%=%.o)
+MAN = $(wildcard man/*.[157])
+
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/userimp.o: cmd/userimp.c
+	@mkdir -p $(@D)
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/userimp-%.o: cmd/%.c
+	@mkdir -p $(@D)
+	@echo CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@echo AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/userimp-%: $(BUILD)/userimp-%.o $(CMD_COMMON) $(LIB)
+	@echo LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(CMD_COMMON) $(LIB) $(LDLIBS)
+
+$(BUILD)/userimp: $(BUILD)/userimp.o $(CMD_COMMON) $(LIB)
+	@echo LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(CMD_COMMON) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	@echo LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Install the Debian packages that are missing (and upgrade the libraries
+# to the current point release) once per build folder.  Not root: name what
+# is missing and stop.
+$(BUILD)/.deps-build:
+	$(Q)sh tests/deps.sh $(BUILD_PKGS)
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/.deps-test: $(BUILD)/.deps-build
+	$(Q)sh tests/deps.sh $(TEST_PKGS)
+	$(Q)sh tests/deps.sh --npm $(BUILD)/npm xlsx@0.18.5
+	@touch $@
+
+deps: $(BUILD)/.deps-build
+
+# The build itself runs in a second make, after the packages are there, so
+# that pkg-config's answers are read with the libraries installed.
+build: $(BUILD)/.deps-build
+	$(Q)$(MAKE) --no-print-directory all
+
+check: $(BUILD)/.deps-test
+	$(Q)$(MAKE) --no-print-directory all units
+	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) prove -j2 tests/t/*.t $(UNITS)
+
+units: $(UNITS) $(TOOLS)
+
+demo: $(BUILD)/.deps-build
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)USERIMP_EXEC_PATH=$(BUILD) $(BUILD)/userimp import --db ./userimp.db \
+		examples/users.xlsx; s=$$?; [ $$s -le 1 ] || exit $$s
+	$(Q)USERIMP_EXEC_PATH=$(BUILD) $(BUILD)/userimp import --db ./userimp.db \
+		examples/users.csv; s=$$?; [ $$s -le 1 ] || exit $$s
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MAN)
+
+sanitize:
+	$(MAKE) BUILD=build/asan CFLAGS='-g -O1 -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer' \
+		LDFLAGS=-fsanitize=address,undefined check
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(BUILD)/userimp $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(CMDS:%=$(BUILD)/userimp-%) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/userimp
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(filter %.1,$(MAN)))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man5/%,$(filter %.5,$(MAN)))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(filter %.7,$(MAN)))
+
+clean:
+	rm -rf build tests/t/trash.*
+
+.PHONY: all build deps check units demo lint-man sanitize install uninstall clean
+.SECONDARY: $(OBJ)
+
+-include $(OBJ:.o=.d)

@@ -1,0 +1,3 @@
+build/lib/csv_read.o: lib/csv_read.c lib/internal.h lib/userimp.h
+lib/internal.h:
+lib/userimp.h:

@@ -1,0 +1,3 @@
+build/lib/import.o: lib/import.c lib/internal.h lib/userimp.h
+lib/internal.h:
+lib/userimp.h:

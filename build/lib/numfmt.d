@@ -1,0 +1,3 @@
+build/lib/numfmt.o: lib/numfmt.c lib/internal.h lib/userimp.h
+lib/internal.h:
+lib/userimp.h:

@@ -1,0 +1,3 @@
+build/lib/passwd.o: lib/passwd.c lib/internal.h lib/userimp.h
+lib/internal.h:
+lib/userimp.h:

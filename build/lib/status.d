@@ -1,0 +1,2 @@
+build/lib/status.o: lib/status.c lib/userimp.h
+lib/userimp.h:

@@ -1,0 +1,3 @@
+build/lib/util.o: lib/util.c lib/internal.h lib/userimp.h
+lib/internal.h:
+lib/userimp.h:

@@ -1,0 +1,3 @@
+build/userimp.o: cmd/userimp.c cmd/cmd.h lib/userimp.h
+cmd/cmd.h:
+lib/userimp.h:

@@ -1,0 +1,151 @@
+/*
+ * cmd.c: helpers for every userimp-<cmd>: common options, exit codes,
+ * messages in the form of userimp(1), and allocation that dies.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct common opt = { NULL, 0, 0, 0, 10 };
+
+int
+common_opt(int ch, const char *arg, void (*usage)(FILE *, int))
+{
+	char *end;
+	long n;
+
+	switch (ch) {
+	case 'd':
+		opt.db = arg;
+		return 1;
+	case 'q':
+		opt.quiet = 1;
+		return 1;
+	case 'v':
+		opt.verbose = 1;
+		return 1;
+	case OPT_JSON:
+		opt.json = 1;
+		return 1;
+	case OPT_WAIT:
+		errno = 0;
+		n = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || errno || n < 0 ||
+		    n > 86400) {
+			warnx("--wait '%s': expected whole seconds from 0 to "
+			    "86400", arg);
+			usage(stderr, EXIT_USAGE);
+		}
+		opt.wait_s = (int)n;
+		return 1;
+	case 'h':
+		usage(stdout, EXIT_OK);
+		return 1;
+	case OPT_VERSION:
+		printf("userimp %s\n", UIMP_VERSION);
+		finish(EXIT_OK);
+	}
+	return 0;
+}
+
+const char *
+db_path_opt(void)
+{
+	const char *env = getenv("USERIMP_DB");
+
+	if (opt.db)
+		return opt.db;
+	if (env && *env)
+		return env;
+	return "./userimp.db";
+}
+
+int
+exit_for(int status)
+{
+	switch (status) {
+	case UIMP_OK:
+		return EXIT_OK;
+	case UIMP_EIO:
+	case UIMP_EXLSX:
+	case UIMP_EINPUT:
+		return EXIT_INPUT;
+	case UIMP_EDB:
+	case UIMP_EBUSY:
+		return EXIT_STORE;
+	case UIMP_EINVAL:
+		return EXIT_USAGE;
+	}
+	return EXIT_INTERNAL;
+}
+
+void
+die_err(const struct uimp_err *e)
+{
+	const char *sep = *e->where ? ": " : "";
+
+	if (e->sys_errno)
+		errx(exit_for(e->status), "%s%s%s: %s", e->where, sep, e->msg,
+		    strerror(e->sys_errno));
+	errx(exit_for(e->status), "%s%s%s", e->where, sep, *e->msg ? e->msg :
+	    uimp_strstatus(e->status));
+}
+
+void
+print_finding(const struct uimp_finding *f)
+{
+	const char *sev = f->severity == UIMP_SEV_WARNING ? "warning: " : "";
+
+	if (f->row == 0)
+		fprintf(stderr, "%s: %s%s\n", f->file, sev, f->message);
+	else if (f->column == NULL)
+		fprintf(stderr, "%s:%lu: %s%s\n", f->file, f->row, sev,
+		    f->message);
+	else
+		fprintf(stderr, "%s:%lu:%s: %s%s\n", f->file, f->row,
+		    f->column, sev, f->message);
+}
+
+void
+finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warn("cannot write the standard output");
+		exit(EXIT_INTERNAL);
+	}
+	exit(code);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "malloc");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "malloc");
+	return p;
+}
+
+char *
+xjson(const char *s)
+{
+	char *p = uimp_json_quote(s, strlen(s));
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "malloc");
+	return p;
+}

@@ -1,0 +1,82 @@
+/*
+ * cmd.h: what the userimp-<cmd> programs share: exit codes, the options
+ * every command takes, reporting, allocation that dies on failure.
+ */
+#ifndef USERIMP_CMD_H
+#define USERIMP_CMD_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "userimp.h"
+
+/* Exit codes, the same for every command (userimp(1) EXIT STATUS). */
+enum {
+	EXIT_OK = 0,		/* done, nothing rejected */
+	EXIT_REJECTED = 1,	/* rows rejected or invalid */
+	EXIT_USAGE = 2,		/* usage error, unknown command */
+	EXIT_INPUT = 3,		/* the file cannot be read as a table */
+	EXIT_STORE = 4,		/* store unavailable: worth retrying */
+	EXIT_INTERNAL = 5	/* internal error */
+};
+
+/* Long options without a short form: past 255, clear of characters. */
+enum {
+	OPT_JSON = 256, OPT_VERSION, OPT_WAIT, OPT_MODE, OPT_ON_ERROR,
+	OPT_DRY_RUN, OPT_SHEET, OPT_MAP, OPT_EMPTY, OPT_UPDATE_PASSWORDS,
+	OPT_IGNORE_UNKNOWN, OPT_DELIMITER
+};
+
+/* The options every command takes, for its longopts[]. */
+#define COMMON_LONGOPTS \
+	{ "db",      required_argument, NULL, 'd' }, \
+	{ "quiet",   no_argument,       NULL, 'q' }, \
+	{ "verbose", no_argument,       NULL, 'v' }, \
+	{ "json",    no_argument,       NULL, OPT_JSON }, \
+	{ "wait",    required_argument, NULL, OPT_WAIT }, \
+	{ "help",    no_argument,       NULL, 'h' }, \
+	{ "version", no_argument,       NULL, OPT_VERSION }
+#define COMMON_SHORTOPTS "d:qvh"
+
+/* The state of the common options, set by common_opt(). */
+struct common {
+	const char	*db;		/* -d, else $USERIMP_DB, else ./userimp.db */
+	int		 quiet;
+	int		 verbose;
+	int		 json;
+	int		 wait_s;	/* --wait, default 10 */
+};
+
+extern struct common opt;
+
+/*
+ * Handle option ch (from getopt_long) if it is a common one: returns 1 when
+ * handled, 0 otherwise.  --help calls usage(stdout, EXIT_OK); --version
+ * prints and exits.
+ */
+int	common_opt(int ch, const char *arg, void (*usage)(FILE *, int));
+
+/* The store's path after the options: -d, $USERIMP_DB, ./userimp.db. */
+const char	*db_path_opt(void);
+
+/* The exit code for a lib/ status. */
+int	exit_for(int status);
+
+/* Print "PROG: WHERE: MSG[: strerror]" for e and exit with its code. */
+void	die_err(const struct uimp_err *e) __attribute__((noreturn));
+
+/* Print one finding in the form of SPEC §5 to stderr. */
+void	print_finding(const struct uimp_finding *f);
+
+/* Flush stdout and exit with code, or with EXIT_INTERNAL on a write error. */
+void	finish(int code) __attribute__((noreturn));
+
+void	*xmalloc(size_t n);
+char	*xstrdup(const char *s);
+/* A JSON string literal for s, dying when out of memory. */
+char	*xjson(const char *s);
+
+/* import.c and check.c share their options and their run. */
+int	run_import(int argc, char *argv[], int check);
+
+#endif

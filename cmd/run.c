@@ -1,0 +1,279 @@
+/*
+ * run.c: the options and the run that userimp-import and userimp-check
+ * share: check is import up to the commit.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct option longopts[] = {
+	COMMON_LONGOPTS,
+	{ "mode",		required_argument, NULL, OPT_MODE },
+	{ "on-error",		required_argument, NULL, OPT_ON_ERROR },
+	{ "dry-run",		no_argument,       NULL, OPT_DRY_RUN },
+	{ "sheet",		required_argument, NULL, OPT_SHEET },
+	{ "map",		required_argument, NULL, OPT_MAP },
+	{ "empty",		required_argument, NULL, OPT_EMPTY },
+	{ "update-passwords",	no_argument,       NULL, OPT_UPDATE_PASSWORDS },
+	{ "ignore-unknown",	no_argument,       NULL, OPT_IGNORE_UNKNOWN },
+	{ "delimiter",		required_argument, NULL, OPT_DELIMITER },
+	{ NULL,			0,                 NULL, 0 }
+};
+
+static int checking;	/* userimp check */
+static int dry;		/* check or --dry-run: nothing is written */
+static int first_finding = 1;
+
+static void
+usage(FILE *f, int code)
+{
+	if (checking)
+		fprintf(f, "usage: userimp check [-qv] [-d db] [--json] "
+		    "[--mode upsert|insert|update]\n"
+		    "\t[--sheet name|n] [--map header=field] [--empty "
+		    "keep|clear] [--ignore-unknown]\n"
+		    "\t[--update-passwords] [--delimiter c] [--wait seconds] "
+		    "file\n");
+	else
+		fprintf(f, "usage: userimp import [-qv] [-d db] [-j n] "
+		    "[--json] [--dry-run]\n"
+		    "\t[--mode upsert|insert|update] [--on-error abort|skip] "
+		    "[--sheet name|n]\n"
+		    "\t[--map header=field] [--empty keep|clear] "
+		    "[--ignore-unknown]\n"
+		    "\t[--update-passwords] [--delimiter c] [--wait seconds] "
+		    "file\n");
+	finish(code);
+}
+
+static void
+bad_value(const char *option, const char *value, const char *allowed)
+{
+	warnx("%s '%s': expected %s", option, value, allowed);
+	usage(stderr, EXIT_USAGE);
+}
+
+static int
+on_finding(const struct uimp_finding *f, void *arg)
+{
+	char *file, *col, *field, *msg;
+
+	(void)arg;
+	if (!opt.json) {
+		if (f->severity == UIMP_SEV_ERROR || !opt.quiet)
+			print_finding(f);
+		return 0;
+	}
+	file = xjson(f->file);
+	col = f->column ? xjson(f->column) : xstrdup("null");
+	field = f->field ? xjson(f->field) : xstrdup("null");
+	msg = xjson(f->message);
+	printf("%s\n    {\"row\": %lu, \"column\": %s, \"field\": %s, "
+	    "\"severity\": \"%s\", \"code\": \"%s\", \"message\": %s}",
+	    first_finding ? "" : ",", f->row, col, field,
+	    f->severity == UIMP_SEV_ERROR ? "error" : "warning", f->code, msg);
+	first_finding = 0;
+	free(file);
+	free(col);
+	free(field);
+	free(msg);
+	return 0;
+}
+
+static void
+summary(const char *file, const struct uimp_summary *s)
+{
+	char job[48] = "";
+
+	if (s->job)
+		snprintf(job, sizeof(job), " (job %lld)", s->job);
+	else if (dry)
+		snprintf(job, sizeof(job), " (nothing written)");
+	fprintf(stderr, "%s: %lu row%s: ", file, s->rows, s->rows == 1 ? "" :
+	    "s");
+	if (dry)
+		fprintf(stderr, "%lu to insert, %lu to update, ", s->inserted,
+		    s->updated);
+	else
+		fprintf(stderr, "%lu inserted, %lu updated, ", s->inserted,
+		    s->updated);
+	fprintf(stderr, "%lu unchanged, %lu rejected", s->unchanged,
+	    s->rejected);
+	if (s->passwords_kept)
+		fprintf(stderr, ", %lu password%s left alone",
+		    s->passwords_kept, s->passwords_kept == 1 ? "" : "s");
+	if (s->aborted)
+		fprintf(stderr, "; aborted, no user written");
+	fprintf(stderr, "%s\n", job);
+}
+
+/* The options as given, for the job record (never a password: none is). */
+static char *
+options_text(int argc, char *argv[])
+{
+	size_t n = 1;
+	char *s;
+	int i;
+
+	for (i = 1; i < argc; i++)
+		n += strlen(argv[i]) + 1;
+	s = xmalloc(n);
+	*s = '\0';
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+int
+run_import(int argc, char *argv[], int check)
+{
+	struct uimp_import_opts o;
+	struct uimp_summary sum;
+	struct uimp_map *maps;
+	struct uimp_err e;
+	char *eq, *end, *file_json;
+	long n;
+	int ch, rc, code;
+
+	checking = dry = check;
+	memset(&o, 0, sizeof(o));
+	memset(&e, 0, sizeof(e));
+	maps = xmalloc(sizeof(*maps) * (size_t)argc);
+	if (check)
+		o.flags |= UIMP_IMPORT_CHECK;
+	o.options_text = options_text(argc, argv);
+	while ((ch = getopt_long(argc, argv, COMMON_SHORTOPTS "j:", longopts,
+	    NULL)) != -1) {
+		if (common_opt(ch, optarg, usage))
+			continue;
+		switch (ch) {
+		case OPT_MODE:
+			if (strcmp(optarg, "upsert") == 0)
+				o.mode = UIMP_MODE_UPSERT;
+			else if (strcmp(optarg, "insert") == 0)
+				o.mode = UIMP_MODE_INSERT;
+			else if (strcmp(optarg, "update") == 0)
+				o.mode = UIMP_MODE_UPDATE;
+			else
+				bad_value("--mode", optarg,
+				    "upsert, insert or update");
+			break;
+		case OPT_ON_ERROR:
+			if (strcmp(optarg, "abort") == 0)
+				o.flags &= ~UIMP_IMPORT_SKIP;
+			else if (strcmp(optarg, "skip") == 0)
+				o.flags |= UIMP_IMPORT_SKIP;
+			else
+				bad_value("--on-error", optarg,
+				    "abort or skip");
+			break;
+		case OPT_DRY_RUN:
+			o.flags |= UIMP_IMPORT_DRY_RUN;
+			break;
+		case OPT_SHEET:
+			if (*optarg == '\0')
+				bad_value("--sheet", optarg, "a sheet's name "
+				    "or its 1-based position");
+			o.read.sheet = optarg;
+			break;
+		case OPT_MAP:
+			eq = strrchr(optarg, '=');
+			if (eq == NULL || eq == optarg || eq[1] == '\0')
+				bad_value("--map", optarg, "HEADER=field");
+			*eq = '\0';
+			maps[o.nmaps].header = optarg;
+			maps[o.nmaps].field = eq + 1;
+			o.nmaps++;
+			break;
+		case OPT_EMPTY:
+			if (strcmp(optarg, "keep") == 0)
+				o.flags &= ~UIMP_IMPORT_EMPTY_CLEAR;
+			else if (strcmp(optarg, "clear") == 0)
+				o.flags |= UIMP_IMPORT_EMPTY_CLEAR;
+			else
+				bad_value("--empty", optarg, "keep or clear");
+			break;
+		case OPT_UPDATE_PASSWORDS:
+			o.flags |= UIMP_IMPORT_UPDATE_PASSWORDS;
+			break;
+		case OPT_IGNORE_UNKNOWN:
+			o.flags |= UIMP_IMPORT_IGNORE_UNKNOWN;
+			break;
+		case OPT_DELIMITER:
+			if (strcmp(optarg, ",") == 0 || strcmp(optarg, ";") == 0)
+				o.read.delimiter = *optarg;
+			else if (strcmp(optarg, "\t") == 0 ||
+			    strcmp(optarg, "tab") == 0 ||
+			    strcmp(optarg, "\\t") == 0)
+				o.read.delimiter = '\t';
+			else
+				bad_value("--delimiter", optarg,
+				    "',', ';' or 'tab'");
+			break;
+		case 'j':
+			if (check)
+				usage(stderr, EXIT_USAGE);
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || errno || n < 1 ||
+			    n > 64)
+				bad_value("-j", optarg, "a number of threads "
+				    "from 1 to 64");
+			o.threads = (int)n;
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	o.maps = maps;
+	if (o.flags & UIMP_IMPORT_DRY_RUN)
+		dry = 1;
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		usage(stderr, EXIT_USAGE);
+	if (opt.json) {
+		file_json = xjson(argv[0]);
+		printf("{\"file\": %s,\n  \"findings\": [", file_json);
+		free(file_json);
+	}
+	rc = uimp_import(db_path_opt(), opt.wait_s, argv[0], &o, on_finding,
+	    NULL, &sum, &e);
+	if (opt.json) {
+		printf("\n  ],\n");
+		if (sum.job)
+			printf("  \"job\": %lld,\n", sum.job);
+		if (rc != UIMP_OK) {
+			eq = xjson(e.msg);
+			end = xjson(e.where);
+			printf("  \"error\": {\"where\": %s, \"message\": %s, "
+			    "\"exit\": %d},\n", end, eq, exit_for(rc));
+			free(eq);
+			free(end);
+		}
+		printf("  \"summary\": {\"rows\": %lu, \"inserted\": %lu, "
+		    "\"updated\": %lu, \"unchanged\": %lu, \"rejected\": %lu, "
+		    "\"passwords_kept\": %lu, \"warnings\": %lu, "
+		    "\"aborted\": %s}\n}\n", sum.rows, sum.inserted,
+		    sum.updated, sum.unchanged, sum.rejected,
+		    sum.passwords_kept, sum.warnings,
+		    sum.aborted ? "true" : "false");
+	}
+	free(maps);
+	free((char *)o.options_text);
+	if (rc != UIMP_OK) {
+		fflush(stdout);
+		die_err(&e);
+	}
+	if (!opt.quiet && !opt.json)
+		summary(argv[0], &sum);
+	code = sum.rejected ? EXIT_REJECTED : EXIT_OK;
+	finish(code);
+}

@@ -1,0 +1,432 @@
+/*
+ * csv_read.c: a streaming RFC 4180 reader for CSV and TSV files in UTF-8,
+ * lenient where spreadsheet programs are.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define RBUF_SIZE	(1 << 16)
+
+/* Bytes kept in one field: UIMP_CELL_MAX characters of up to 4 bytes. */
+#define FIELD_BYTES_MAX	((size_t)UIMP_CELL_MAX * 4)
+
+/* Where one field of the current record lies in csv.text. */
+struct field {
+	size_t	off;
+	size_t	len;
+	int	flags;
+};
+
+struct csv {
+	int		 fd;
+	const char	*display;
+	int		 delim;
+
+	unsigned char	*rbuf;		/* RBUF_SIZE bytes */
+	size_t		 rpos;
+	size_t		 rlen;
+	int		 eof;
+	int		 ioerr;		/* errno of a failed read, or 0 */
+	int		 prev;		/* the byte read before, for CR LF */
+	unsigned long	 line;		/* the line of the next byte */
+
+	/* the current record: field bytes, each followed by a NUL */
+	struct buf	 text;
+	struct field	*fields;
+	size_t		 nfields;
+	size_t		 fieldcap;
+	struct uimp_cell *cells;
+	size_t		 cellcap;
+	struct uimp_row	 row;
+
+	/* the field being read */
+	size_t		 fchars;
+	int		 fskip;
+
+	/* a stopping failure, returned again by later calls */
+	int		 failed;
+	struct uimp_err	 err;
+};
+
+static int
+fill(struct csv *c)
+{
+	ssize_t n;
+
+	if (c->eof)
+		return 0;
+	for (;;) {
+		n = read(c->fd, c->rbuf, RBUF_SIZE);
+		if (n == -1 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (n <= 0) {
+		if (n == -1)
+			c->ioerr = errno;
+		c->eof = 1;
+		return 0;
+	}
+	c->rpos = 0;
+	c->rlen = (size_t)n;
+	return 1;
+}
+
+/* The next byte, or EOF; counts lines (CR LF, LF and a lone CR end one). */
+static int
+next_byte(struct csv *c)
+{
+	int ch;
+
+	if (c->rpos == c->rlen && !fill(c))
+		return EOF;
+	ch = c->rbuf[c->rpos++];
+	if (ch == '\r' || (ch == '\n' && c->prev != '\r'))
+		c->line++;
+	c->prev = ch;
+	return ch;
+}
+
+static int
+peek_byte(struct csv *c)
+{
+	if (c->rpos == c->rlen && !fill(c))
+		return EOF;
+	return c->rbuf[c->rpos];
+}
+
+/* Start over at the first byte of the file, after a BOM. */
+static int
+rewind_csv(struct csv *c)
+{
+	if (lseek(c->fd, 0, SEEK_SET) == (off_t)-1) {
+		c->ioerr = errno;
+		return -1;
+	}
+	c->rpos = c->rlen = 0;
+	c->eof = 0;
+	c->prev = EOF;
+	c->line = 1;
+	/* a regular file reads in full blocks: a BOM is in the first one */
+	if (peek_byte(c) == 0xef && c->rlen >= 3 &&
+	    c->rbuf[1] == 0xbb && c->rbuf[2] == 0xbf)
+		c->rpos = 3;
+	return c->ioerr ? -1 : 0;
+}
+
+/*
+ * The delimiter of the first non-empty line: the most frequent of ',' ';'
+ * and tab outside quotes; ',' on a tie or when there is none.
+ */
+static int
+sniff(struct csv *c)
+{
+	unsigned long comma = 0, semi = 0, tab = 0;
+	int ch, quoted = 0, seen = 0;
+
+	while ((ch = next_byte(c)) != EOF) {
+		if (ch == '"')
+			quoted = !quoted;
+		else if (!quoted && (ch == '\r' || ch == '\n')) {
+			if (seen)
+				break;
+		} else if (!quoted && ch == ',')
+			comma++;
+		else if (!quoted && ch == ';')
+			semi++;
+		else if (!quoted && ch == '\t')
+			tab++;
+		seen = seen || (ch != '\r' && ch != '\n');
+	}
+	if (semi > comma && semi > tab)
+		return ';';
+	if (tab > comma && tab > semi)
+		return '\t';
+	return ',';
+}
+
+/* A new field; UIMP_EINPUT when the record has too many. */
+static int
+begin_field(struct csv *c)
+{
+	struct field *f;
+	size_t cap;
+
+	if (c->nfields == UIMP_COLS_MAX)
+		return UIMP_EINPUT;
+	if (c->nfields == c->fieldcap) {
+		cap = c->fieldcap ? c->fieldcap * 2 : 16;
+		if (cap > UIMP_COLS_MAX)
+			cap = UIMP_COLS_MAX;
+		if ((f = realloc(c->fields, cap * sizeof(*f))) == NULL)
+			return UIMP_ENOMEM;
+		c->fields = f;
+		c->fieldcap = cap;
+	}
+	f = &c->fields[c->nfields++];
+	f->off = c->text.len;
+	f->len = 0;
+	f->flags = 0;
+	c->fchars = 0;
+	c->fskip = 0;
+	return UIMP_OK;
+}
+
+/*
+ * Add a byte to the field being read, up to UIMP_CELL_MAX characters (and
+ * FIELD_BYTES_MAX bytes, for runs of stray continuation bytes); the rest
+ * is skipped and the field flagged.
+ */
+static int
+add_byte(struct csv *c, int ch)
+{
+	struct field *f = &c->fields[c->nfields - 1];
+
+	if (c->fskip)
+		return UIMP_OK;
+	if ((ch & 0xc0) != 0x80) {
+		if (c->fchars == UIMP_CELL_MAX) {
+			c->fskip = 1;
+			f->flags |= UIMP_CELL_TOO_LONG;
+			return UIMP_OK;
+		}
+		c->fchars++;
+	}
+	if (f->len == FIELD_BYTES_MAX) {
+		c->fskip = 1;
+		f->flags |= UIMP_CELL_TOO_LONG;
+		return UIMP_OK;
+	}
+	if (c->text.len + 1 < c->text.cap)
+		c->text.s[c->text.len++] = (char)ch;
+	else if (buf_addc(&c->text, ch) != UIMP_OK)
+		return UIMP_ENOMEM;
+	f->len++;
+	return UIMP_OK;
+}
+
+/* Close the field being read: NUL, UTF-8 check, the formula guard. */
+static int
+end_field(struct csv *c)
+{
+	struct field *f = &c->fields[c->nfields - 1];
+	const char *s;
+
+	if (buf_addc(&c->text, '\0') != UIMP_OK)
+		return UIMP_ENOMEM;
+	s = c->text.s + f->off;
+	if (uimp_utf8_len(s, f->len, NULL) < 0)
+		f->flags |= UIMP_CELL_BAD_UTF8;
+	/* SPEC §8: the ' that export put before =, +, -, @, tab or CR */
+	if (f->len >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1]) != NULL) {
+		f->off++;
+		f->len--;
+	}
+	return UIMP_OK;
+}
+
+static int
+fail(struct csv *c, struct uimp_err *e, int status, unsigned long line,
+    const char *msg)
+{
+	char where[128];
+
+	snprintf(where, sizeof(where), "%s:%lu", c->display, line);
+	c->failed = uimp_err_set(&c->err, status, 0, where, "%s", msg);
+	if (e != NULL)
+		*e = c->err;
+	return status;
+}
+
+/*
+ * Read one record into c->fields; *end is set when the file ended before
+ * it began.
+ */
+static int
+read_record(struct csv *c, int *end, struct uimp_err *e)
+{
+	unsigned long qline;
+	int ch, rc;
+
+	*end = 0;
+	ch = next_byte(c);
+	if (ch == EOF) {
+		*end = 1;
+		return UIMP_OK;
+	}
+	if (ch == '\r' || ch == '\n') {
+		if (ch == '\r' && peek_byte(c) == '\n')
+			next_byte(c);
+		return UIMP_OK;		/* a blank line: no cells */
+	}
+	for (;;) {
+		if ((rc = begin_field(c)) == UIMP_EINPUT)
+			return fail(c, e, rc, c->row.num,
+			    "more than 16384 fields in one record");
+		if (rc != UIMP_OK)
+			return rc;
+		if (ch == '"') {
+			qline = c->line;
+			for (;;) {
+				if ((ch = next_byte(c)) == EOF) {
+					if (c->ioerr)
+						return UIMP_EIO;
+					return fail(c, e, UIMP_EINPUT, qline,
+					    "unterminated quoted field");
+				}
+				if (ch == '"') {
+					if (peek_byte(c) != '"')
+						break;
+					next_byte(c);
+				}
+				if ((rc = add_byte(c, ch)) != UIMP_OK)
+					return rc;
+			}
+			ch = next_byte(c);
+		}
+		/* unquoted, or what follows a closing quote: kept as is */
+		while (ch != EOF && ch != c->delim && ch != '\r' &&
+		    ch != '\n') {
+			if ((rc = add_byte(c, ch)) != UIMP_OK)
+				return rc;
+			ch = next_byte(c);
+		}
+		if ((rc = end_field(c)) != UIMP_OK)
+			return rc;
+		if (ch != c->delim)
+			break;
+		ch = next_byte(c);
+	}
+	if (ch == '\r' && peek_byte(c) == '\n')
+		next_byte(c);
+	return UIMP_OK;
+}
+
+static int
+csv_next(struct uimp_reader *r, const struct uimp_row **row,
+    struct uimp_err *e)
+{
+	struct csv *c = r->impl;
+	struct uimp_cell *cells;
+	struct field *f;
+	size_t i;
+	int rc, end;
+
+	*row = NULL;
+	if (c->failed) {
+		if (e != NULL)
+			*e = c->err;
+		return c->failed;
+	}
+	buf_reset(&c->text);
+	c->nfields = 0;
+	c->row.num = c->line;
+	rc = read_record(c, &end, e);
+	if (rc == UIMP_OK && c->ioerr)
+		rc = UIMP_EIO;
+	if (rc == UIMP_EIO || rc == UIMP_ENOMEM) {
+		c->failed = uimp_err_set(&c->err, rc, rc == UIMP_EIO ?
+		    c->ioerr : 0, c->display, "%s", rc == UIMP_EIO ?
+		    "cannot read" : uimp_strstatus(rc));
+		if (e != NULL)
+			*e = c->err;
+		return rc;
+	}
+	if (rc != UIMP_OK)
+		return rc;
+	if (end)
+		return UIMP_OK;
+	if (c->nfields > c->cellcap) {
+		cells = realloc(c->cells, c->fieldcap * sizeof(*cells));
+		if (cells == NULL) {
+			c->failed = uimp_err_set(&c->err, UIMP_ENOMEM, 0,
+			    c->display, "%s", uimp_strstatus(UIMP_ENOMEM));
+			if (e != NULL)
+				*e = c->err;
+			return UIMP_ENOMEM;
+		}
+		c->cells = cells;
+		c->cellcap = c->fieldcap;
+	}
+	for (i = 0; i < c->nfields; i++) {
+		f = &c->fields[i];
+		c->cells[i].type = f->len ? UIMP_CELL_TEXT : UIMP_CELL_EMPTY;
+		c->cells[i].flags = f->flags;
+		c->cells[i].text = c->text.s + f->off;
+		c->cells[i].len = f->len;
+	}
+	c->row.ncells = c->nfields;
+	c->row.cells = c->cells;
+	*row = &c->row;
+	return UIMP_OK;
+}
+
+static void
+csv_release(struct uimp_reader *r)
+{
+	struct csv *c = r->impl;
+
+	if (c == NULL)
+		return;
+	if (c->fd != -1)
+		close(c->fd);
+	free(c->rbuf);
+	buf_release(&c->text);
+	free(c->fields);
+	free(c->cells);
+	free(c);
+	r->impl = NULL;
+}
+
+int
+csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
+    int delimiter, struct uimp_err *e)
+{
+	struct csv *c;
+	int rc = UIMP_OK;
+
+	if (delimiter == '"' || delimiter == '\r' || delimiter == '\n' ||
+	    delimiter < 0 || delimiter > 0x7f)
+		return uimp_err_set(e, UIMP_EINVAL, 0, display,
+		    "the delimiter must be one ASCII character other than a "
+		    "quote or a line break");
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, display, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	c->fd = -1;
+	c->display = display;
+	r->impl = c;
+	r->next = csv_next;
+	r->release = csv_release;
+	if ((c->rbuf = malloc(RBUF_SIZE)) == NULL ||
+	    buf_grow(&c->text, 1024) != UIMP_OK) {
+		rc = uimp_err_set(e, UIMP_ENOMEM, 0, display, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+		goto out;
+	}
+	buf_reset(&c->text);
+	if ((c->fd = open(path, O_RDONLY)) == -1) {
+		rc = uimp_err_set(e, UIMP_EIO, errno, display, "cannot open");
+		goto out;
+	}
+	if (rewind_csv(c) == -1)
+		goto ioerr;
+	c->delim = delimiter;
+	if (c->delim == 0) {
+		c->delim = sniff(c);
+		if (c->ioerr || rewind_csv(c) == -1)
+			goto ioerr;
+	}
+	goto out;
+ioerr:
+	rc = uimp_err_set(e, UIMP_EIO, c->ioerr, display, "cannot read");
+out:
+	/* on failure read.c closes the reader, which calls csv_release() */
+	return rc;
+}

@@ -1,0 +1,912 @@
+/*
+ * db.c: the SQLite store: opening, schema and migrations, settings, users
+ * and job records.  Every SQL statement of userimp lives in this file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "internal.h"
+
+enum stmt {
+	ST_FIND_NAME, ST_FIND_EMAIL, ST_EMAIL_OWNER, ST_PHONE_OWNER,
+	ST_INSERT, ST_UPDATE, ST_JOB, ST_FINDING, ST_ROW, ST_COUNT
+};
+
+static const char *const sql[ST_COUNT] = {
+#define USER_COLS "id, username, password_hash IS NOT NULL, email, " \
+	"first_name, last_name, company, title, department, about_me, " \
+	"whatsapp, work_phone, mobile_phone, fax, website, address, " \
+	"is_manager, status, must_change_password, contact_no"
+	[ST_FIND_NAME] = "SELECT " USER_COLS " FROM users WHERE username = ?1",
+	[ST_FIND_EMAIL] = "SELECT " USER_COLS " FROM users "
+	    "WHERE lower(email) = lower(?1)",
+	[ST_EMAIL_OWNER] = "SELECT username FROM users "
+	    "WHERE lower(email) = lower(?1) AND id <> ?2",
+	[ST_PHONE_OWNER] = "SELECT username FROM users "
+	    "WHERE mobile_phone = ?1 AND id <> ?2",
+	[ST_INSERT] = "INSERT INTO users (username, password_hash, email, "
+	    "first_name, last_name, company, title, department, about_me, "
+	    "whatsapp, work_phone, mobile_phone, fax, website, address, "
+	    "is_manager, status, must_change_password, contact_no, "
+	    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)",
+	[ST_UPDATE] = "UPDATE users SET password_hash = coalesce(?2, "
+	    "password_hash), email = ?3, first_name = ?4, last_name = ?5, "
+	    "company = ?6, title = ?7, department = ?8, about_me = ?9, "
+	    "whatsapp = ?10, work_phone = ?11, mobile_phone = ?12, fax = ?13, "
+	    "website = ?14, address = ?15, is_manager = ?16, status = ?17, "
+	    "must_change_password = ?18, contact_no = ?19, updated_at = ?20 "
+	    "WHERE id = ?21",
+	[ST_JOB] = "INSERT INTO jobs (started_at, finished_at, user, host, "
+	    "command, options, file, sha256, sheet, mode, outcome, rows, "
+	    "inserted, updated, unchanged, rejected, passwords_kept, warnings) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+	    "?14, ?15, ?16, ?17, ?18)",
+	[ST_FINDING] = "INSERT INTO job_findings (job_id, row, column_name, "
+	    "field, severity, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_ROW] = "INSERT OR REPLACE INTO job_rows (job_id, row, cells) "
+	    "VALUES (?1, ?2, ?3)",
+#undef USER_COLS
+};
+
+struct uimp_db {
+	sqlite3		*h;
+	char		*path;
+	int		 readonly;
+	sqlite3_stmt	*st[ST_COUNT];
+};
+
+static const char schema_v1[] =
+	"CREATE TABLE users (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  username TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  email TEXT NOT NULL,\n"
+	"  password_hash TEXT,\n"
+	"  first_name TEXT, last_name TEXT, company TEXT, title TEXT,\n"
+	"  department TEXT, about_me TEXT, whatsapp TEXT, work_phone TEXT,\n"
+	"  mobile_phone TEXT, fax TEXT, website TEXT, address TEXT,\n"
+	"  is_manager INTEGER NOT NULL DEFAULT 0,\n"
+	"  manager_id INTEGER REFERENCES users(id),\n"
+	"  status TEXT NOT NULL DEFAULT 'active',\n"
+	"  must_change_password INTEGER NOT NULL DEFAULT 0,\n"
+	"  contact_no INTEGER NOT NULL DEFAULT 10000,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  updated_at TEXT NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX users_email ON users (lower(email));\n"
+	"CREATE UNIQUE INDEX users_mobile_phone ON users (mobile_phone);\n"
+	"CREATE TABLE settings (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE jobs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  started_at TEXT NOT NULL,\n"
+	"  finished_at TEXT NOT NULL,\n"
+	"  user TEXT, host TEXT, command TEXT NOT NULL, options TEXT,\n"
+	"  file TEXT, sha256 TEXT, sheet TEXT, mode TEXT,\n"
+	"  outcome TEXT NOT NULL,\n"
+	"  rows INTEGER NOT NULL DEFAULT 0,\n"
+	"  inserted INTEGER NOT NULL DEFAULT 0,\n"
+	"  updated INTEGER NOT NULL DEFAULT 0,\n"
+	"  unchanged INTEGER NOT NULL DEFAULT 0,\n"
+	"  rejected INTEGER NOT NULL DEFAULT 0,\n"
+	"  passwords_kept INTEGER NOT NULL DEFAULT 0,\n"
+	"  warnings INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE job_findings (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,\n"
+	"  row INTEGER NOT NULL,\n"
+	"  column_name TEXT, field TEXT,\n"
+	"  severity TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX job_findings_job ON job_findings (job_id, row);\n"
+	"CREATE TABLE job_rows (\n"
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,\n"
+	"  row INTEGER NOT NULL,\n"
+	"  cells TEXT NOT NULL,\n"
+	"  PRIMARY KEY (job_id, row)\n"
+	");\n";
+
+/* The schema of each version, applied in order from user_version up. */
+static const char *const migrations[UIMP_DB_SCHEMA] = { schema_v1 };
+
+struct setting {
+	const char	*key;
+	const char	*def;
+	long		 min, max;	/* numbers; min > max: a field list */
+	const char	*desc;
+};
+
+static const struct setting settings[] = {
+	{ "password.min_length", "8", 1, 1024,
+	    "fewest characters in a password" },
+	{ "password.max_length", "100", 1, 1024,
+	    "most characters in a password" },
+	{ "password.require_letter", "1", 0, 1,
+	    "1: a password needs a letter" },
+	{ "password.require_digit", "1", 0, 1,
+	    "1: a password needs a digit" },
+	{ "password.allow_space", "0", 0, 1,
+	    "1: a password may hold white space" },
+	{ "argon2.t_cost", "2", 1, 64, "argon2id iterations" },
+	{ "argon2.m_cost", "19456", 8, 1048576, "argon2id memory in KiB" },
+	{ "argon2.parallelism", "1", 1, 64, "argon2id lanes per hash" },
+	{ "import.locked_fields", "", 1, 0,
+	    "comma-separated fields that import refuses to change on "
+	    "existing users" },
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static int
+dberr(struct uimp_db *db, int rc, const char *what, struct uimp_err *e)
+{
+	int st = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? UIMP_EBUSY :
+	    UIMP_EDB;
+
+	if (st == UIMP_EBUSY)
+		return uimp_err_set(e, st, 0, db->path,
+		    "%s: the store is locked by another process", what);
+	return uimp_err_set(e, st, 0, db->path, "%s: %s", what,
+	    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+}
+
+static int
+exec(struct uimp_db *db, const char *s, const char *what, struct uimp_err *e)
+{
+	int rc = sqlite3_exec(db->h, s, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? UIMP_OK : dberr(db, rc, what, e);
+}
+
+static int
+user_version(struct uimp_db *db, int *v, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, rc, "cannot read the schema version", e);
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return dberr(db, rc, "cannot read the schema version", e);
+	return UIMP_OK;
+}
+
+static int
+count_tables(struct uimp_db *db, int *n, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_master",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, rc, "cannot read the store", e);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return dberr(db, rc, "cannot read the store", e);
+	return UIMP_OK;
+}
+
+/* Bring the schema to UIMP_DB_SCHEMA, inside one write transaction. */
+static int
+migrate(struct uimp_db *db, struct uimp_err *e)
+{
+	char pragma[64];
+	int v, n, rc;
+
+	if ((rc = user_version(db, &v, e)) != UIMP_OK)
+		return rc;
+	if (v == UIMP_DB_SCHEMA)
+		return UIMP_OK;
+	if ((rc = exec(db, "BEGIN IMMEDIATE", "cannot lock the store", e)))
+		return rc;
+	if ((rc = user_version(db, &v, e)) != UIMP_OK)
+		goto out;
+	if (v > UIMP_DB_SCHEMA) {
+		rc = uimp_err_set(e, UIMP_EDB, 0, db->path, "the store has "
+		    "schema version %d, newer than this userimp knows (%d)",
+		    v, UIMP_DB_SCHEMA);
+		goto out;
+	}
+	if (v == 0) {
+		if ((rc = count_tables(db, &n, e)) != UIMP_OK)
+			goto out;
+		if (n > 0) {
+			rc = uimp_err_set(e, UIMP_EDB, 0, db->path,
+			    "not a userimp store: it holds other tables");
+			goto out;
+		}
+	}
+	for (; v < UIMP_DB_SCHEMA; v++)
+		if ((rc = exec(db, migrations[v], "cannot create the schema",
+		    e)) != UIMP_OK)
+			goto out;
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+	    UIMP_DB_SCHEMA);
+	if ((rc = exec(db, pragma, "cannot set the schema version", e)))
+		goto out;
+	rc = exec(db, "COMMIT", "cannot write the schema", e);
+out:
+	if (rc != UIMP_OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Create the file with mode 0600 if it is missing. */
+static int
+create_file(const char *path, struct uimp_err *e)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	if (fd == -1 && errno == EEXIST)
+		return UIMP_OK;
+	if (fd == -1)
+		return uimp_err_set(e, UIMP_EDB, errno, path,
+		    "cannot create the store");
+	if (fchmod(fd, 0600) == -1 || close(fd) == -1)
+		return uimp_err_set(e, UIMP_EDB, errno, path,
+		    "cannot create the store");
+	return UIMP_OK;
+}
+
+int
+uimp_db_open(struct uimp_db **out, const char *path, int flags, int wait_s,
+    struct uimp_err *e)
+{
+	struct uimp_db *db;
+	struct stat sb;
+	int rc, v, n, oflags;
+	const char *open_path = path;
+
+	*out = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    (db->path = strdup(path)) == NULL) {
+		free(db);
+		return uimp_err_set(e, UIMP_ENOMEM, 0, path, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	}
+	db->readonly = !!(flags & UIMP_DB_READONLY);
+	if (db->readonly) {
+		/* A store that is not there yet reads as an empty one. */
+		if (stat(path, &sb) == -1 && errno == ENOENT)
+			open_path = ":memory:";
+		else if (stat(path, &sb) == -1) {
+			rc = uimp_err_set(e, UIMP_EDB, errno, path,
+			    "cannot open the store");
+			goto out;
+		}
+		oflags = SQLITE_OPEN_READONLY;
+	} else {
+		if (flags & UIMP_DB_CREATE) {
+			if ((rc = create_file(path, e)) != UIMP_OK)
+				goto out;
+		} else if (stat(path, &sb) == -1) {
+			rc = uimp_err_set(e, UIMP_EDB, errno, path,
+			    "cannot open the store");
+			goto out;
+		}
+		oflags = SQLITE_OPEN_READWRITE;
+	}
+	if (strcmp(open_path, ":memory:") == 0)
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY;
+	rc = sqlite3_open_v2(open_path, &db->h, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(db, rc, "cannot open the store", e);
+		goto out;
+	}
+	sqlite3_busy_timeout(db->h, wait_s > INT_MAX / 1000 ? INT_MAX :
+	    wait_s * 1000);
+	sqlite3_extended_result_codes(db->h, 0);
+	if ((rc = exec(db, "PRAGMA foreign_keys = ON", "cannot open the store",
+	    e)) != UIMP_OK)
+		goto out;
+	if (!db->readonly && (rc = exec(db, "PRAGMA journal_mode = DELETE; "
+	    "PRAGMA synchronous = FULL", "cannot open the store", e)) != UIMP_OK)
+		goto out;
+	if (db->readonly && open_path == path) {
+		if ((rc = user_version(db, &v, e)) != UIMP_OK)
+			goto out;
+		if (v > UIMP_DB_SCHEMA) {
+			rc = uimp_err_set(e, UIMP_EDB, 0, path, "the store has "
+			    "schema version %d, newer than this userimp knows "
+			    "(%d)", v, UIMP_DB_SCHEMA);
+			goto out;
+		}
+		if (v == 0) {
+			if ((rc = count_tables(db, &n, e)) != UIMP_OK)
+				goto out;
+			if (n > 0) {
+				rc = uimp_err_set(e, UIMP_EDB, 0, path,
+				    "not a userimp store: it holds other "
+				    "tables");
+				goto out;
+			}
+			/* an empty file: read it as an empty store */
+			sqlite3_close(db->h);
+			db->h = NULL;
+			rc = sqlite3_open_v2(":memory:", &db->h,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL);
+			if (rc != SQLITE_OK) {
+				rc = dberr(db, rc, "cannot open the store", e);
+				goto out;
+			}
+			open_path = ":memory:";
+		}
+	}
+	if (open_path != path || !db->readonly)
+		rc = migrate(db, e);
+out:
+	if (rc != UIMP_OK) {
+		uimp_db_close(db);
+		return rc;
+	}
+	*out = db;
+	return UIMP_OK;
+}
+
+int
+uimp_db_close(struct uimp_db *db)
+{
+	int i, rc = UIMP_OK;
+
+	if (db == NULL)
+		return UIMP_OK;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->st[i]);
+	if (db->h && sqlite3_close(db->h) != SQLITE_OK)
+		rc = UIMP_EDB;
+	free(db->path);
+	free(db);
+	return rc;
+}
+
+const char *
+db_path(const struct uimp_db *db)
+{
+	return db->path;
+}
+
+static int
+prep(struct uimp_db *db, enum stmt s, sqlite3_stmt **out, struct uimp_err *e)
+{
+	int rc;
+
+	if (db->st[s] == NULL) {
+		rc = sqlite3_prepare_v2(db->h, sql[s], -1, &db->st[s], NULL);
+		if (rc != SQLITE_OK)
+			return dberr(db, rc, "cannot prepare a statement", e);
+	} else
+		sqlite3_reset(db->st[s]);
+	sqlite3_clear_bindings(db->st[s]);
+	*out = db->st[s];
+	return UIMP_OK;
+}
+
+/* settings */
+
+static const struct setting *
+find_setting(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static int
+unknown_setting(const char *key, struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_EINVAL, 0, key, "no such setting; "
+	    "'userimp config' lists them");
+}
+
+int
+uimp_db_setting_get(struct uimp_db *db, const char *key, char **value,
+    struct uimp_err *e)
+{
+	const struct setting *s = find_setting(key);
+	sqlite3_stmt *st;
+	const char *v;
+	int rc;
+
+	*value = NULL;
+	if (s == NULL)
+		return unknown_setting(key, e);
+	rc = sqlite3_prepare_v2(db->h, "SELECT value FROM settings "
+	    "WHERE key = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, rc, "cannot read the settings", e);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = (const char *)sqlite3_column_text(st, 0);
+	else
+		v = s->def;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		*value = strdup(v ? v : "");
+		rc = *value ? UIMP_OK : uimp_err_set(e, UIMP_ENOMEM, 0, NULL,
+		    "%s", uimp_strstatus(UIMP_ENOMEM));
+	} else
+		rc = dberr(db, rc, "cannot read the settings", e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Check a value for setting s; returns 0 or UIMP_EINVAL with e set. */
+static int
+check_setting(const struct setting *s, const char *value, struct uimp_err *e)
+{
+	const char *p, *q;
+	char name[64], *end;
+	long n;
+	size_t len;
+
+	if (s->min > s->max) {
+		/* a comma-separated list of fields import may change */
+		for (p = value; *p; p = *q ? q + 1 : q) {
+			q = strchr(p, ',');
+			if (q == NULL)
+				q = p + strlen(p);
+			len = (size_t)(q - p);
+			if (len == 0 || len >= sizeof(name))
+				return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+				    "expected field names separated by commas");
+			memcpy(name, p, len);
+			name[len] = '\0';
+			if (uimp_field_lookup(name, NULL) < 0 ||
+			    strcmp(uimp_field_info(uimp_field_lookup(name,
+			    NULL))->name, name) != 0)
+				return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+				    "'%s' is not a field; fields are named as "
+				    "in userimp-fields(5), e.g. '%s'", name,
+				    uimp_field_nearest(name));
+		}
+		return UIMP_OK;
+	}
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || errno != 0 || n < s->min ||
+	    n > s->max)
+		return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+		    "'%s' is not allowed: expected a whole number from %ld "
+		    "to %ld", value, s->min, s->max);
+	return UIMP_OK;
+}
+
+int
+uimp_db_setting_set(struct uimp_db *db, const char *key, const char *value,
+    const char **warning, struct uimp_err *e)
+{
+	const struct setting *s = find_setting(key);
+	struct uimp_policy pol;
+	struct uimp_cost cost;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (warning)
+		*warning = NULL;
+	if (s == NULL)
+		return unknown_setting(key, e);
+	if ((rc = check_setting(s, value, e)) != UIMP_OK)
+		return rc;
+	if ((rc = exec(db, "BEGIN IMMEDIATE", "cannot lock the store", e)))
+		return rc;
+	rc = sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO settings "
+	    "(key, value) VALUES (?1, ?2)", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(db, rc, "cannot write the settings", e);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rc = dberr(db, rc, "cannot write the settings", e);
+		goto out;
+	}
+	/* the settings must still agree with each other */
+	if ((rc = uimp_db_policy(db, &pol, &cost, e)) != UIMP_OK)
+		goto out;
+	if (pol.min_len > pol.max_len) {
+		rc = uimp_err_set(e, UIMP_EINVAL, 0, key, "password.min_length "
+		    "(%d) must not exceed password.max_length (%d)",
+		    pol.min_len, pol.max_len);
+		goto out;
+	}
+	if (cost.m_cost < 8 * cost.lanes) {
+		rc = uimp_err_set(e, UIMP_EINVAL, 0, key, "argon2.m_cost must "
+		    "be at least 8 KiB per lane (%u lanes)", cost.lanes);
+		goto out;
+	}
+	if (warning && uimp_cost_weak(&cost))
+		*warning = "the argon2id cost is below OWASP's minimum "
+		    "(m=19456 KiB, t=2, p=1 or an equivalent)";
+	rc = exec(db, "COMMIT", "cannot write the settings", e);
+out:
+	if (rc != UIMP_OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+uimp_db_settings_each(struct uimp_db *db, uimp_setting_fn fn, void *arg,
+    struct uimp_err *e)
+{
+	size_t i;
+	char *v;
+	int rc, stop;
+
+	for (i = 0; i < NSETTINGS; i++) {
+		if ((rc = uimp_db_setting_get(db, settings[i].key, &v, e)))
+			return rc;
+		stop = fn(settings[i].key, v, settings[i].desc, arg);
+		free(v);
+		if (stop)
+			break;
+	}
+	return UIMP_OK;
+}
+
+static int
+setting_long(struct uimp_db *db, const char *key, long *n,
+    struct uimp_err *e)
+{
+	char *v;
+	int rc;
+
+	if ((rc = uimp_db_setting_get(db, key, &v, e)) != UIMP_OK)
+		return rc;
+	if ((rc = check_setting(find_setting(key), v, e)) == UIMP_OK)
+		*n = strtol(v, NULL, 10);
+	free(v);
+	return rc;
+}
+
+int
+uimp_db_policy(struct uimp_db *db, struct uimp_policy *pol,
+    struct uimp_cost *cost, struct uimp_err *e)
+{
+	long v[8];
+	int i, rc;
+
+	for (i = 0; i < 8; i++)
+		if ((rc = setting_long(db, settings[i].key, &v[i], e)))
+			return rc;
+	pol->min_len = (int)v[0];
+	pol->max_len = (int)v[1];
+	pol->need_letter = (int)v[2];
+	pol->need_digit = (int)v[3];
+	pol->allow_space = (int)v[4];
+	cost->t_cost = (uint32_t)v[5];
+	cost->m_cost = (uint32_t)v[6];
+	cost->lanes = (uint32_t)v[7];
+	return UIMP_OK;
+}
+
+int
+db_locked_fields(struct uimp_db *db, unsigned long *mask, struct uimp_err *e)
+{
+	char *v, *p, *tok, *save;
+	int rc, f;
+
+	*mask = 0;
+	if ((rc = uimp_db_setting_get(db, "import.locked_fields", &v, e)))
+		return rc;
+	for (p = v; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL)
+		if ((f = uimp_field_lookup(tok, NULL)) >= 0)
+			*mask |= 1UL << f;
+	free(v);
+	return UIMP_OK;
+}
+
+/* transactions */
+
+int
+db_begin(struct uimp_db *db, struct uimp_err *e)
+{
+	return exec(db, "BEGIN IMMEDIATE", "cannot lock the store for writing",
+	    e);
+}
+
+int
+db_commit(struct uimp_db *db, struct uimp_err *e)
+{
+	int rc = exec(db, "COMMIT", "cannot commit", e);
+
+	if (rc != UIMP_OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void
+db_rollback(struct uimp_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* users */
+
+/* Columns of USER_COLS from 3 on, by field. */
+static const int user_col_field[] = {
+	UIMP_F_EMAIL, UIMP_F_FIRST_NAME, UIMP_F_LAST_NAME, UIMP_F_COMPANY,
+	UIMP_F_TITLE, UIMP_F_DEPARTMENT, UIMP_F_ABOUT_ME, UIMP_F_WHATSAPP,
+	UIMP_F_WORK_PHONE, UIMP_F_MOBILE_PHONE, UIMP_F_FAX, UIMP_F_WEBSITE,
+	UIMP_F_ADDRESS, UIMP_F_IS_MANAGER, UIMP_F_STATUS,
+	UIMP_F_MUST_CHANGE_PASSWORD, UIMP_F_CONTACT_NO
+};
+
+#define NUSER_COLS (sizeof(user_col_field) / sizeof(user_col_field[0]))
+
+void
+user_release(struct user *u)
+{
+	buf_release(&u->mem);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Copy the values of a users row into u (offsets into u->mem first). */
+static int
+user_load(struct user *u, sqlite3_stmt *st)
+{
+	size_t off[UIMP_F_COUNT];
+	int have[UIMP_F_COUNT];
+	const unsigned char *t;
+	size_t i;
+	int f;
+
+	buf_reset(&u->mem);
+	memset(have, 0, sizeof(have));
+	u->id = sqlite3_column_int64(st, 0);
+	u->has_password = sqlite3_column_int(st, 2);
+	for (i = 0; i <= NUSER_COLS; i++) {
+		f = i == 0 ? UIMP_F_USERNAME : user_col_field[i - 1];
+		t = sqlite3_column_text(st, i == 0 ? 1 : (int)i + 2);
+		if (t == NULL)
+			continue;
+		off[f] = u->mem.len;
+		have[f] = 1;
+		if (buf_add(&u->mem, t, strlen((const char *)t) + 1))
+			return UIMP_ENOMEM;
+	}
+	for (f = 0; f < UIMP_F_COUNT; f++)
+		u->v[f] = have[f] ? u->mem.s + off[f] : NULL;
+	return UIMP_OK;
+}
+
+int
+db_user_find(struct uimp_db *db, const char *key, int by_email,
+    struct user *u, int *found, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((rc = prep(db, by_email ? ST_FIND_EMAIL : ST_FIND_NAME, &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		rc = user_load(u, st);
+		if (rc != UIMP_OK)
+			rc = uimp_err_set(e, rc, 0, db->path, "%s",
+			    uimp_strstatus(rc));
+	} else if (rc == SQLITE_DONE)
+		rc = UIMP_OK;
+	else
+		rc = dberr(db, rc, "cannot read users", e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The username of another user (not id) whose s-column equals value. */
+static int
+owner(struct uimp_db *db, enum stmt s, const char *value, long long not_id,
+    char *name, size_t namesz, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*name = '\0';
+	if ((rc = prep(db, s, &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, not_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(name, namesz, "%s", sqlite3_column_text(st, 0));
+		rc = UIMP_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = UIMP_OK;
+	else
+		rc = dberr(db, rc, "cannot read users", e);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_email_owner(struct uimp_db *db, const char *email, long long not_id,
+    char *name, size_t namesz, struct uimp_err *e)
+{
+	return owner(db, ST_EMAIL_OWNER, email, not_id, name, namesz, e);
+}
+
+int
+db_phone_owner(struct uimp_db *db, const char *phone, long long not_id,
+    char *name, size_t namesz, struct uimp_err *e)
+{
+	return owner(db, ST_PHONE_OWNER, phone, not_id, name, namesz, e);
+}
+
+/* Bind the values every write shares: ?2 hash, ?3..?19 fields, ?20 now. */
+static void
+bind_user(sqlite3_stmt *st, const struct user *u, const char *hash,
+    const char *now)
+{
+	size_t i;
+	int f;
+	const char *v;
+
+	if (hash)
+		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	for (i = 0; i < NUSER_COLS; i++) {
+		f = user_col_field[i];
+		v = u->v[f];
+		if (v == NULL)
+			continue;
+		if (uimp_field_info(f)->flags & UIMP_FIELD_INTEGER)
+			sqlite3_bind_int64(st, (int)i + 3, strtoll(v, NULL,
+			    10));
+		else
+			sqlite3_bind_text(st, (int)i + 3, v, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, 20, now, -1, SQLITE_STATIC);
+}
+
+/*
+ * Run a write; a constraint the data broke is UIMP_EINVAL (a rejected row,
+ * e->msg says which), anything else a store failure.
+ */
+static int
+step_write(struct uimp_db *db, sqlite3_stmt *st, struct uimp_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return UIMP_OK;
+	if (rc == SQLITE_CONSTRAINT)
+		return uimp_err_set(e, UIMP_EINVAL, 0, db->path, "%s",
+		    sqlite3_errmsg(db->h));
+	return dberr(db, rc, "cannot write users", e);
+}
+
+int
+db_user_insert(struct uimp_db *db, const struct user *u, const char *hash,
+    const char *now, long long *id, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, ST_INSERT, &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, u->v[UIMP_F_USERNAME], -1, SQLITE_STATIC);
+	bind_user(st, u, hash, now);
+	/* NOT NULL columns take their defaults when the file left them out */
+	if (u->v[UIMP_F_IS_MANAGER] == NULL)
+		sqlite3_bind_int(st, 16, 0);
+	if (u->v[UIMP_F_STATUS] == NULL)
+		sqlite3_bind_text(st, 17, "active", -1, SQLITE_STATIC);
+	if (u->v[UIMP_F_MUST_CHANGE_PASSWORD] == NULL)
+		sqlite3_bind_int(st, 18, 0);
+	if (u->v[UIMP_F_CONTACT_NO] == NULL)
+		sqlite3_bind_int(st, 19, 10000);
+	if ((rc = step_write(db, st, e)) == UIMP_OK)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int
+db_user_update(struct uimp_db *db, const struct user *u, const char *hash,
+    const char *now, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, ST_UPDATE, &st, e)))
+		return rc;
+	bind_user(st, u, hash, now);
+	sqlite3_bind_int64(st, 21, u->id);
+	return step_write(db, st, e);
+}
+
+/* jobs */
+
+int
+db_job_insert(struct uimp_db *db, const struct job *j, long long *id,
+    struct uimp_err *e)
+{
+	const char *text[11] = {
+		j->started_at, j->finished_at, j->user, j->host, j->command,
+		j->options, j->file, j->sha256, j->sheet, j->mode, j->outcome
+	};
+	const struct uimp_summary *s = j->sum;
+	unsigned long n[7] = {
+		s->rows, s->inserted, s->updated, s->unchanged, s->rejected,
+		s->passwords_kept, s->warnings
+	};
+	sqlite3_stmt *st;
+	int i, rc;
+
+	if ((rc = prep(db, ST_JOB, &st, e)))
+		return rc;
+	for (i = 0; i < 11; i++)
+		if (text[i])
+			sqlite3_bind_text(st, i + 1, text[i], -1,
+			    SQLITE_STATIC);
+	for (i = 0; i < 7; i++)
+		sqlite3_bind_int64(st, i + 12, (sqlite3_int64)n[i]);
+	if ((rc = step_write(db, st, e)) == UIMP_OK)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int
+db_job_finding(struct uimp_db *db, long long job,
+    const struct uimp_finding *f, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, ST_FINDING, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, job);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)f->row);
+	if (f->column)
+		sqlite3_bind_text(st, 3, f->column, -1, SQLITE_STATIC);
+	if (f->field)
+		sqlite3_bind_text(st, 4, f->field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, f->severity == UIMP_SEV_ERROR ? "error" :
+	    "warning", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, f->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, f->message, -1, SQLITE_STATIC);
+	return step_write(db, st, e);
+}
+
+int
+db_job_row(struct uimp_db *db, long long job, unsigned long row,
+    const char *cells, size_t len, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, ST_ROW, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, job);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)row);
+	sqlite3_bind_text(st, 3, cells, (int)len, SQLITE_STATIC);
+	return step_write(db, st, e);
+}

@@ -1,0 +1,1255 @@
+/*
+ * import.c: import and check: read the table, validate every row against
+ * the rules and the store, hash the passwords, then write in one
+ * transaction with the job record.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define BATCH		256	/* rows hashed together */
+#define CUT		40	/* characters of a value quoted in a message */
+
+enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
+
+/* A set of folded keys with the row that first held each. */
+struct keyset {
+	struct buf	 arena;
+	size_t		*off;		/* slot: offset + 1 into arena, 0: free */
+	unsigned long	*row;
+	size_t		 cap, n;
+};
+
+struct col {
+	char	*header;	/* as the file spells it, trimmed */
+	int	 field;		/* enum uimp_field, or -1: not imported */
+	int	 active;	/* the "active" column of status */
+	int	 blank;		/* no header: every cell must be empty */
+};
+
+/* One row's values after the rules, and what is to become of it. */
+struct rec {
+	unsigned long	 row;
+	unsigned long	 present;	/* fields with a column */
+	unsigned long	 filled;	/* fields with a non-empty cell */
+	unsigned long	 bad;		/* fields whose cell was rejected */
+	const char	*v[UIMP_F_COUNT];
+	struct buf	 mem;
+	char		*pw;		/* plaintext to hash, or NULL */
+	size_t		 pwlen;
+	char		*hash;		/* PHC string to store, or NULL */
+	int		 action;
+};
+
+struct ctx {
+	const struct uimp_import_opts	*o;
+	const char			*file;
+	uimp_finding_fn			 fn;
+	void				*arg;
+	struct uimp_summary		*sum;
+	struct uimp_db			*db;
+	int				 check;	/* check or dry run */
+
+	struct col			*cols;
+	size_t				 ncols;
+	int				 colof[UIMP_F_COUNT];
+	int				 key;	/* the key field */
+	int				 can_create;
+	unsigned long			 header_row;
+
+	struct uimp_policy		 pol;
+	struct uimp_cost		 cost;
+	unsigned long			 locked;
+
+	struct keyset			 keys, emails, phones;
+	FILE				*spool;	/* valid rows */
+	FILE				*log;	/* findings and rejected rows */
+	struct rec			 batch[BATCH];
+	size_t				 nbatch;
+	struct user			 stored;
+	struct buf			 tmp;
+	char				 now[21];
+	int				 row_bad;
+	int				 stop;
+};
+
+/* small helpers */
+
+static int
+nomem(struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+	    uimp_strstatus(UIMP_ENOMEM));
+}
+
+static void
+fold(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s += 'a' - 'A';
+}
+
+/* Quote s for a message: at most CUT characters, then "...". */
+static void
+quote(char *out, size_t outsz, const char *s)
+{
+	size_t i = 0, chars = 0;
+
+	while (s[i] && chars < CUT) {
+		i++;
+		while ((s[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	snprintf(out, outsz, "'%.*s%s'", (int)i, s, s[i] ? "..." : "");
+}
+
+static void
+col_letters(size_t i, char out[8])
+{
+	char tmp[8];
+	int n = 0, k = 0;
+
+	i++;
+	while (i > 0 && n < 7) {
+		tmp[n++] = (char)('A' + (i - 1) % 26);
+		i = (i - 1) / 26;
+	}
+	while (n > 0)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+}
+
+/* keyset */
+
+static unsigned long
+hashstr(const char *s)
+{
+	unsigned long h = 5381;
+
+	while (*s)
+		h = h * 33 ^ (unsigned char)*s++;
+	return h;
+}
+
+/*
+ * Add key (already folded) first seen at row; if it is there already,
+ * *first gets the row that holds it and nothing is added.
+ */
+static int
+keyset_add(struct keyset *k, const char *key, unsigned long row,
+    unsigned long *first)
+{
+	size_t i, j, ncap, *noff;
+	unsigned long *nrow;
+
+	*first = 0;
+	if (k->n * 2 >= k->cap) {
+		ncap = k->cap ? k->cap * 2 : 1024;
+		if ((noff = calloc(ncap, sizeof(*noff))) == NULL ||
+		    (nrow = calloc(ncap, sizeof(*nrow))) == NULL) {
+			free(noff);
+			return UIMP_ENOMEM;
+		}
+		for (i = 0; i < k->cap; i++) {
+			if (k->off[i] == 0)
+				continue;
+			j = hashstr(k->arena.s + k->off[i] - 1) & (ncap - 1);
+			while (noff[j])
+				j = (j + 1) & (ncap - 1);
+			noff[j] = k->off[i];
+			nrow[j] = k->row[i];
+		}
+		free(k->off);
+		free(k->row);
+		k->off = noff;
+		k->row = nrow;
+		k->cap = ncap;
+	}
+	i = hashstr(key) & (k->cap - 1);
+	while (k->off[i]) {
+		if (strcmp(k->arena.s + k->off[i] - 1, key) == 0) {
+			*first = k->row[i];
+			return UIMP_OK;
+		}
+		i = (i + 1) & (k->cap - 1);
+	}
+	k->off[i] = k->arena.len + 1;
+	k->row[i] = row;
+	k->n++;
+	return buf_add(&k->arena, key, strlen(key) + 1);
+}
+
+static void
+keyset_release(struct keyset *k)
+{
+	buf_release(&k->arena);
+	free(k->off);
+	free(k->row);
+	memset(k, 0, sizeof(*k));
+}
+
+/* findings */
+
+/*
+ * Report a finding on row (0: the file) and column index col (-1: none),
+ * keep it for the job record; an error marks the row rejected.
+ */
+static int
+report(struct ctx *c, unsigned long row, int col, int sev, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int
+report(struct ctx *c, unsigned long row, int col, int sev, const char *code,
+    const char *fmt, ...)
+{
+	struct uimp_finding f;
+	char msg[512];
+	va_list ap;
+	int field;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	memset(&f, 0, sizeof(f));
+	f.file = c->file;
+	f.row = row;
+	f.severity = sev;
+	f.code = code;
+	f.message = msg;
+	if (col >= 0 && (size_t)col < c->ncols) {
+		f.column = c->cols[col].header;
+		field = c->cols[col].field;
+		f.field = field >= 0 ? uimp_field_info(field)->name : NULL;
+	}
+	if (sev == UIMP_SEV_ERROR)
+		c->row_bad = 1;
+	else
+		c->sum->warnings++;
+	if (c->fn && c->fn(&f, c->arg) != 0)
+		c->stop = 1;
+	if (c->log == NULL)
+		return UIMP_OK;
+	/* F row sev code \0 column \0 field \0 message \0 */
+	fprintf(c->log, "F%lu %d %s%c%s%c%s%c%s%c", row, sev, code, 0,
+	    f.column ? f.column : "", 0, f.field ? f.field : "", 0, msg, 0);
+	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+}
+
+/* Keep a rejected row's cells (passwords left out) for the job record. */
+static int
+log_row(struct ctx *c, const struct uimp_row *r)
+{
+	const struct uimp_cell *cell;
+	size_t i;
+	int first = 1;
+
+	if (c->log == NULL)
+		return UIMP_OK;
+	buf_reset(&c->tmp);
+	if (buf_addc(&c->tmp, '{'))
+		return UIMP_ENOMEM;
+	for (i = 0; i < c->ncols; i++) {
+		if (c->cols[i].blank || c->cols[i].field == UIMP_F_PASSWORD)
+			continue;
+		cell = i < r->ncells ? &r->cells[i] : NULL;
+		if (!first && buf_addc(&c->tmp, ','))
+			return UIMP_ENOMEM;
+		first = 0;
+		if (buf_add_json(&c->tmp, c->cols[i].header,
+		    strlen(c->cols[i].header)) || buf_addc(&c->tmp, ':') ||
+		    buf_add_json(&c->tmp, cell ? cell->text : "",
+		    cell ? cell->len : 0))
+			return UIMP_ENOMEM;
+	}
+	if (buf_addc(&c->tmp, '}'))
+		return UIMP_ENOMEM;
+	fprintf(c->log, "R%lu %zu%c", r->num, c->tmp.len, 0);
+	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
+	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+}
+
+/* The header row */
+
+static int
+map_header(struct ctx *c, const char *h, int *active)
+{
+	char a[256], b[256];
+	size_t i;
+
+	*active = 0;
+	uimp_header_normalize(h, a, sizeof(a));
+	for (i = 0; i < c->o->nmaps; i++) {
+		uimp_header_normalize(c->o->maps[i].header, b, sizeof(b));
+		if (strcmp(a, b) == 0)
+			return uimp_field_lookup(c->o->maps[i].field, active);
+	}
+	return uimp_field_lookup(h, active);
+}
+
+static int
+read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
+{
+	const struct uimp_cell *cell;
+	const char *s;
+	char letters[8];
+	size_t i, len;
+	int f, other, problems = 0;
+
+	c->header_row = r->num;
+	c->ncols = r->ncells;
+	if ((c->cols = calloc(c->ncols ? c->ncols : 1, sizeof(*c->cols))) ==
+	    NULL)
+		return nomem(e);
+	for (f = 0; f < UIMP_F_COUNT; f++)
+		c->colof[f] = -1;
+	for (i = 0; i < c->ncols; i++) {
+		cell = &r->cells[i];
+		s = cell->text;
+		len = cell->len;
+		while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r' ||
+		    *s == '\n'))
+			s++, len--;
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+		    s[len - 1] == '\r' || s[len - 1] == '\n'))
+			len--;
+		if ((c->cols[i].header = strndup(s, len)) == NULL)
+			return nomem(e);
+		c->cols[i].field = -1;
+		if (len == 0) {
+			c->cols[i].blank = 1;
+			continue;
+		}
+		f = map_header(c, c->cols[i].header, &c->cols[i].active);
+		if (f < 0) {
+			if (c->o->flags & UIMP_IMPORT_IGNORE_UNKNOWN)
+				report(c, r->num, (int)i, UIMP_SEV_WARNING,
+				    "unknown_column", "unknown column, "
+				    "ignored (did you mean '%s'?)",
+				    uimp_field_nearest(c->cols[i].header));
+			else {
+				report(c, r->num, (int)i, UIMP_SEV_ERROR,
+				    "unknown_column", "unknown column (did "
+				    "you mean '%s'? --ignore-unknown skips "
+				    "it)", uimp_field_nearest(
+				    c->cols[i].header));
+				problems++;
+			}
+			continue;
+		}
+		if ((other = c->colof[f]) >= 0) {
+			col_letters((size_t)other, letters);
+			report(c, r->num, (int)i, UIMP_SEV_ERROR,
+			    "duplicate_column", "a second column for %s: "
+			    "'%s' is in column %s already",
+			    uimp_field_info(f)->name, c->cols[other].header,
+			    letters);
+			problems++;
+			continue;
+		}
+		c->cols[i].field = f;
+		c->colof[f] = (int)i;
+		if (uimp_field_info(f)->flags & UIMP_FIELD_EXPORT_ONLY)
+			report(c, r->num, (int)i, UIMP_SEV_WARNING,
+			    "ignored_column", "%s is set by the store; the "
+			    "column is ignored", uimp_field_info(f)->name);
+	}
+	c->row_bad = 0;
+	if (problems)
+		return uimp_err_set(e, UIMP_EINPUT, 0, c->file, "the header "
+		    "row (row %lu) has %d problem%s", r->num, problems,
+		    problems == 1 ? "" : "s");
+	if (c->colof[c->key] < 0)
+		return uimp_err_set(e, UIMP_EINPUT, 0, c->file, "no %s "
+		    "column: the key that finds each user", 
+		    uimp_field_info(c->key)->name);
+	c->can_create = c->colof[UIMP_F_PASSWORD] >= 0 &&
+	    c->colof[UIMP_F_EMAIL] >= 0 && c->colof[UIMP_F_FIRST_NAME] >= 0 &&
+	    c->colof[UIMP_F_LAST_NAME] >= 0;
+	return UIMP_OK;
+}
+
+/* Rows */
+
+static void
+rec_reset(struct rec *r)
+{
+	if (r->pw) {
+		explicit_bzero(r->pw, r->pwlen);
+		free(r->pw);
+	}
+	free(r->hash);
+	buf_reset(&r->mem);
+	r->row = 0;
+	r->present = r->filled = r->bad = 0;
+	memset(r->v, 0, sizeof(r->v));
+	r->pw = r->hash = NULL;
+	r->pwlen = 0;
+	r->action = ACT_REJECT;
+}
+
+static void
+rec_release(struct rec *r)
+{
+	rec_reset(r);
+	buf_release(&r->mem);
+}
+
+static const char *
+default_of(int f)
+{
+	switch (f) {
+	case UIMP_F_IS_MANAGER:
+	case UIMP_F_MUST_CHANGE_PASSWORD:
+		return "0";
+	case UIMP_F_STATUS:
+		return "active";
+	case UIMP_F_CONTACT_NO:
+		return "10000";
+	}
+	return NULL;
+}
+
+static int
+same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Decide what to do with a valid row against the stored user st (NULL:
+ * none), reporting what stops it; into out goes the user to write.
+ * Returns a store failure, else 0 with r->action set.
+ */
+static int
+plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
+    struct uimp_err *e)
+{
+	const struct uimp_field_info *fi;
+	const char *nv, *key = r->v[c->key];
+	char who[128], q[64];
+	unsigned long bit, missing = 0;
+	int f, rc, changed = 0, haspw;
+
+	r->action = ACT_REJECT;
+	memset(out->v, 0, sizeof(out->v));
+	haspw = r->filled >> UIMP_F_PASSWORD & 1;
+	quote(q, sizeof(q), key);
+	if (st == NULL) {
+		out->id = 0;
+		if (c->o->mode == UIMP_MODE_UPDATE)
+			return report(c, r->row, c->colof[c->key],
+			    UIMP_SEV_ERROR, "not_found", "no user %s to "
+			    "update (--mode update)", q);
+		if (!c->can_create)
+			return report(c, r->row, -1, UIMP_SEV_ERROR,
+			    "needs_create", "no user %s: a new user needs "
+			    "the columns password, email, first_name and "
+			    "last_name, which this file lacks", q);
+		for (f = 0; f < UIMP_F_COUNT; f++) {
+			fi = uimp_field_info(f);
+			if ((fi->flags & UIMP_FIELD_REQUIRED) &&
+			    !((r->filled | r->bad) >> f & 1)) {
+				report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
+				    "empty", "empty required field: a new "
+				    "user needs %s", fi->name);
+				missing |= 1UL << f;
+			}
+			out->v[f] = r->v[f];
+		}
+		if (missing)
+			return UIMP_OK;
+		r->action = ACT_INSERT;
+	} else {
+		out->id = st->id;
+		if (c->o->mode == UIMP_MODE_INSERT)
+			return report(c, r->row, c->colof[c->key],
+			    UIMP_SEV_ERROR, "exists", "user %s exists "
+			    "already (--mode insert)", q);
+		if (((r->filled | r->bad) & ~(1UL << c->key)) == 0)
+			return report(c, r->row, -1, UIMP_SEV_ERROR,
+			    "nothing_to_update", "nothing to update: every "
+			    "cell but the key is empty");
+		memcpy(out->v, st->v, sizeof(out->v));
+		for (f = 0; f < UIMP_F_COUNT; f++) {
+			bit = 1UL << f;
+			fi = uimp_field_info(f);
+			if (f == c->key || f == UIMP_F_PASSWORD ||
+			    (fi->flags & UIMP_FIELD_EXPORT_ONLY) ||
+			    !(r->present & bit))
+				continue;
+			if (r->filled & bit)
+				nv = r->v[f];
+			else if ((c->o->flags & UIMP_IMPORT_EMPTY_CLEAR) &&
+			    !(fi->flags & UIMP_FIELD_REQUIRED) &&
+			    f != UIMP_F_USERNAME)
+				nv = default_of(f);
+			else
+				continue;
+			if (same(nv, st->v[f]))
+				continue;
+			if (c->locked & bit) {
+				report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
+				    "locked", "%s is locked (setting "
+				    "import.locked_fields): import does not "
+				    "change it on existing users", fi->name);
+				continue;
+			}
+			out->v[f] = nv;
+			changed = 1;
+		}
+		if (haspw && (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))
+			changed = 1;
+		if (c->row_bad)
+			return UIMP_OK;
+		r->action = changed ? ACT_UPDATE : ACT_UNCHANGED;
+	}
+	out->has_password = haspw;
+	/* uniqueness against the other users in the store */
+	if (r->action != ACT_UNCHANGED && out->v[UIMP_F_EMAIL] &&
+	    (st == NULL || !same(out->v[UIMP_F_EMAIL], st->v[UIMP_F_EMAIL]))) {
+		if ((rc = db_email_owner(c->db, out->v[UIMP_F_EMAIL], out->id,
+		    who, sizeof(who), e)) != UIMP_OK)
+			return rc;
+		if (*who)
+			report(c, r->row, c->colof[UIMP_F_EMAIL],
+			    UIMP_SEV_ERROR, "taken", "already used by user "
+			    "'%s'", who);
+	}
+	if (r->action != ACT_UNCHANGED && out->v[UIMP_F_MOBILE_PHONE] &&
+	    (st == NULL || !same(out->v[UIMP_F_MOBILE_PHONE],
+	    st->v[UIMP_F_MOBILE_PHONE]))) {
+		if ((rc = db_phone_owner(c->db, out->v[UIMP_F_MOBILE_PHONE],
+		    out->id, who, sizeof(who), e)) != UIMP_OK)
+			return rc;
+		if (*who)
+			report(c, r->row, c->colof[UIMP_F_MOBILE_PHONE],
+			    UIMP_SEV_ERROR, "taken", "already used by user "
+			    "'%s'", who);
+	}
+	if (c->row_bad)
+		r->action = ACT_REJECT;
+	return UIMP_OK;
+}
+
+/* Validate the cells of row r into c->batch[c->nbatch]. */
+static int
+check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
+    struct uimp_err *e)
+{
+	static const struct uimp_cell empty = { UIMP_CELL_EMPTY, 0, "", 0 };
+	const struct uimp_cell *cell;
+	struct uimp_verdict v;
+	size_t off[UIMP_F_COUNT], i, need;
+	char letters[8];
+	int f;
+
+	r->row = row->num;
+	for (i = 0; i < row->ncells; i++) {
+		cell = &row->cells[i];
+		if (cell->type == UIMP_CELL_EMPTY && cell->len == 0)
+			continue;
+		if (i >= c->ncols || c->cols[i].blank) {
+			col_letters(i, letters);
+			return uimp_err_set(e, UIMP_EINPUT, 0, c->file,
+			    "row %lu: a value in column %s, which has no "
+			    "header", row->num, letters);
+		}
+	}
+	for (i = 0; i < c->ncols; i++) {
+		f = c->cols[i].field;
+		if (f < 0 || (uimp_field_info(f)->flags &
+		    UIMP_FIELD_EXPORT_ONLY))
+			continue;
+		r->present |= 1UL << f;
+		r->bad |= 1UL << f;	/* until the cell passes */
+		cell = i < row->ncells ? &row->cells[i] : &empty;
+		if (cell->type == UIMP_CELL_ERROR) {
+			report(c, row->num, (int)i, UIMP_SEV_ERROR,
+			    "error_cell", "the cell holds the error value "
+			    "%s: enter a value", cell->text);
+			continue;
+		}
+		if (cell->flags & UIMP_CELL_NO_CACHE)
+			report(c, row->num, (int)i, UIMP_SEV_WARNING,
+			    "no_cache", "a formula with no saved value reads "
+			    "as empty; open and save the file in a "
+			    "spreadsheet program");
+		if (cell->flags & UIMP_CELL_BAD_UTF8) {
+			report(c, row->num, (int)i, UIMP_SEV_ERROR, "utf8",
+			    "not valid UTF-8: save the file as UTF-8");
+			continue;
+		}
+		if (cell->flags & UIMP_CELL_TOO_LONG) {
+			report(c, row->num, (int)i, UIMP_SEV_ERROR,
+			    "too_long", "longer than %d characters",
+			    UIMP_CELL_MAX);
+			continue;
+		}
+		need = cell->len + 1;
+		if (buf_grow(&c->tmp, need))
+			return nomem(e);
+		if (uimp_field_check(f, c->cols[i].active, cell->text,
+		    cell->len, &c->pol, c->tmp.s, c->tmp.cap, &v) != 0) {
+			report(c, row->num, (int)i, UIMP_SEV_ERROR, v.code,
+			    "%s", v.msg);
+			continue;
+		}
+		r->bad &= ~(1UL << f);
+		if (c->tmp.s[0] == '\0')
+			continue;
+		if (f == UIMP_F_PASSWORD) {
+			/* the plaintext goes to its own buffer, wiped later */
+			r->pwlen = strlen(c->tmp.s);
+			if (uimp_is_hash(c->tmp.s) == 1)
+				r->hash = strdup(c->tmp.s);
+			else if ((r->pw = malloc(r->pwlen + 1)) != NULL)
+				memcpy(r->pw, c->tmp.s, r->pwlen + 1);
+			explicit_bzero(c->tmp.s, r->pwlen);
+			if (r->pw == NULL && r->hash == NULL)
+				return nomem(e);
+			if (r->hash)
+				r->pwlen = 0;
+			r->filled |= 1UL << f;
+			continue;
+		}
+		off[f] = r->mem.len;
+		if (buf_add(&r->mem, c->tmp.s, strlen(c->tmp.s) + 1))
+			return nomem(e);
+		r->filled |= 1UL << f;
+	}
+	for (f = 0; f < UIMP_F_COUNT; f++)
+		if (f != UIMP_F_PASSWORD)
+			r->v[f] = (r->filled >> f & 1) ? r->mem.s + off[f] :
+			    NULL;
+	r->v[UIMP_F_PASSWORD] = NULL;
+	return UIMP_OK;
+}
+
+/* Check values that must be unique within the file. */
+static int
+check_unique(struct ctx *c, struct rec *r, struct uimp_err *e)
+{
+	static const int uniq[] = { UIMP_F_EMAIL, UIMP_F_MOBILE_PHONE };
+	struct keyset *set;
+	unsigned long first;
+	size_t i;
+	int f;
+
+	for (i = 0; i < 3; i++) {
+		f = i == 0 ? c->key : uniq[i - 1];
+		if (i > 0 && f == c->key)
+			continue;
+		if (r->v[f] == NULL)
+			continue;
+		buf_reset(&c->tmp);
+		if (buf_adds(&c->tmp, r->v[f]))
+			return nomem(e);
+		fold(c->tmp.s);
+		set = i == 0 ? &c->keys : i == 1 ? &c->emails : &c->phones;
+		if (keyset_add(set, c->tmp.s, r->row, &first))
+			return nomem(e);
+		if (first == 0)
+			continue;
+		if (i == 0)
+			report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
+			    "duplicate", "duplicate key: row %lu has this "
+			    "%s already", first, uimp_field_info(f)->name);
+		else
+			report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
+			    "taken", "already used by row %lu", first);
+	}
+	return UIMP_OK;
+}
+
+/* Plan a row, with c->row_bad telling only this plan's errors. */
+static int
+plan_row(struct ctx *c, struct rec *r, const struct user *st,
+    struct user *out, struct uimp_err *e)
+{
+	int before = c->row_bad, rc;
+
+	c->row_bad = 0;
+	rc = plan(c, r, st, out, e);
+	if (c->row_bad)
+		r->action = ACT_REJECT;
+	c->row_bad |= before;
+	return rc;
+}
+
+/* the spool of valid rows, in the order of the file */
+
+struct spooled {
+	unsigned long	row, present, filled;
+	int		action;
+	size_t		memlen, hashlen;
+	size_t		off[UIMP_F_COUNT];
+};
+
+static int
+spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
+{
+	struct spooled h;
+	int f;
+
+	memset(&h, 0, sizeof(h));
+	h.row = r->row;
+	h.present = r->present;
+	h.filled = r->filled;
+	h.action = r->action;
+	h.memlen = r->mem.len;
+	h.hashlen = r->hash ? strlen(r->hash) : 0;
+	for (f = 0; f < UIMP_F_COUNT; f++)
+		h.off[f] = r->v[f] ? (size_t)(r->v[f] - r->mem.s) : 0;
+	if (fwrite(&h, sizeof(h), 1, c->spool) != 1 ||
+	    (h.memlen && fwrite(r->mem.s, h.memlen, 1, c->spool) != 1) ||
+	    (h.hashlen && fwrite(r->hash, h.hashlen, 1, c->spool) != 1))
+		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot write "
+		    "a temporary file");
+	return UIMP_OK;
+}
+
+/* Read the next spooled row into r; *more is 0 at the end. */
+static int
+spool_read(struct ctx *c, struct rec *r, int *more, struct uimp_err *e)
+{
+	struct spooled h;
+	int f;
+
+	rec_reset(r);
+	*more = 0;
+	if (fread(&h, sizeof(h), 1, c->spool) != 1)
+		return ferror(c->spool) ? uimp_err_set(e, UIMP_EIO, errno,
+		    NULL, "cannot read a temporary file") : UIMP_OK;
+	if (buf_grow(&r->mem, h.memlen) ||
+	    (h.hashlen && (r->hash = malloc(h.hashlen + 1)) == NULL))
+		return nomem(e);
+	if ((h.memlen && fread(r->mem.s, h.memlen, 1, c->spool) != 1) ||
+	    (h.hashlen && fread(r->hash, h.hashlen, 1, c->spool) != 1))
+		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot read "
+		    "a temporary file");
+	r->mem.len = h.memlen;
+	if (r->hash)
+		r->hash[h.hashlen] = '\0';
+	r->row = h.row;
+	r->present = h.present;
+	r->filled = h.filled;
+	r->action = h.action;
+	for (f = 0; f < UIMP_F_COUNT; f++)
+		r->v[f] = (f != UIMP_F_PASSWORD && (r->filled >> f & 1)) ?
+		    r->mem.s + h.off[f] : NULL;
+	*more = 1;
+	return UIMP_OK;
+}
+
+/* Whether rows are still worth hashing and keeping for the commit. */
+static int
+keeping(const struct ctx *c)
+{
+	if (c->check || c->stop)
+		return 0;
+	return c->sum->rejected == 0 || (c->o->flags & UIMP_IMPORT_SKIP);
+}
+
+/* Hash the batch's passwords and move its rows to the spool. */
+static int
+flush(struct ctx *c, struct uimp_err *e)
+{
+	struct uimp_hash_job jobs[BATCH];
+	size_t i, n = 0, len = uimp_hash_len(&c->cost);
+	int rc = UIMP_OK;
+
+	if (keeping(c)) {
+		for (i = 0; i < c->nbatch; i++) {
+			if (c->batch[i].pw == NULL)
+				continue;
+			if ((c->batch[i].hash = malloc(len)) == NULL) {
+				rc = nomem(e);
+				goto out;
+			}
+			jobs[n].pw = c->batch[i].pw;
+			jobs[n].len = c->batch[i].pwlen;
+			jobs[n].out = c->batch[i].hash;
+			jobs[n].outsz = len;
+			n++;
+		}
+		if (n > 0 && (rc = uimp_hash_many(&c->cost, jobs, n,
+		    c->o->threads, e)) != UIMP_OK)
+			goto out;
+		for (i = 0; i < c->nbatch; i++)
+			if ((rc = spool_write(c, &c->batch[i], e)) != UIMP_OK)
+				goto out;
+	}
+out:
+	for (i = 0; i < c->nbatch; i++)
+		rec_reset(&c->batch[i]);
+	c->nbatch = 0;
+	return rc;
+}
+
+static int
+blank_row(const struct uimp_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->ncells; i++)
+		if (row->cells[i].len > 0 ||
+		    row->cells[i].type == UIMP_CELL_ERROR)
+			return 0;
+	return 1;
+}
+
+static int
+process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
+{
+	struct rec *r = &c->batch[c->nbatch];
+	struct user out;
+	int rc, found = 0, haspw;
+
+	if (blank_row(row))
+		return UIMP_OK;
+	c->sum->rows++;
+	c->row_bad = 0;
+	rec_reset(r);
+	memset(&out, 0, sizeof(out));
+	if ((rc = check_cells(c, row, r, e)) != UIMP_OK)
+		return rc;
+	if (r->v[c->key] == NULL && !(r->bad >> c->key & 1))
+		report(c, row->num, c->colof[c->key], UIMP_SEV_ERROR, "empty",
+		    "empty required field: the %s finds the user",
+		    uimp_field_info(c->key)->name);
+	if ((rc = check_unique(c, r, e)) != UIMP_OK)
+		return rc;
+	if (r->v[c->key] != NULL) {
+		if ((rc = db_user_find(c->db, r->v[c->key],
+		    c->key == UIMP_F_EMAIL, &c->stored, &found, e)))
+			return rc;
+		if ((rc = plan_row(c, r, found ? &c->stored : NULL, &out, e)))
+			return rc;
+	}
+	if (c->row_bad) {
+		c->sum->rejected++;
+		rec_reset(r);
+		return log_row(c, row);
+	}
+	haspw = r->filled >> UIMP_F_PASSWORD & 1;
+	if (found && haspw && !(c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))
+		c->sum->passwords_kept++;
+	if (c->check) {
+		if (r->action == ACT_INSERT)
+			c->sum->inserted++;
+		else if (r->action == ACT_UPDATE)
+			c->sum->updated++;
+		else
+			c->sum->unchanged++;
+	}
+	/* hash only what will be stored */
+	if (r->pw && !(r->action == ACT_INSERT || (r->action == ACT_UPDATE &&
+	    (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS)))) {
+		explicit_bzero(r->pw, r->pwlen);
+		free(r->pw);
+		r->pw = NULL;
+	}
+	if (!keeping(c)) {
+		rec_reset(r);
+		return UIMP_OK;
+	}
+	if (++c->nbatch == BATCH)
+		return flush(c, e);
+	return UIMP_OK;
+}
+
+/* the commit */
+
+/* Write one spooled row inside the transaction. */
+static int
+commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
+{
+	struct user out;
+	struct uimp_err we;
+	const char *hash;
+	long long id;
+	int rc, found, haspw = r->filled >> UIMP_F_PASSWORD & 1;
+
+	memset(&out, 0, sizeof(out));
+	if (r->hash)
+		r->filled |= 1UL << UIMP_F_PASSWORD;
+	if ((rc = db_user_find(c->db, r->v[c->key], c->key == UIMP_F_EMAIL,
+	    &c->stored, &found, e)) != UIMP_OK)
+		return rc;
+	c->row_bad = 0;
+	if ((rc = plan_row(c, r, found ? &c->stored : NULL, &out, e)))
+		return rc;
+	if (!c->row_bad && haspw && r->hash == NULL &&
+	    (r->action == ACT_INSERT || (r->action == ACT_UPDATE &&
+	    (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))))
+		report(c, r->row, c->colof[c->key], UIMP_SEV_ERROR, "changed",
+		    "the user was removed by another process during the "
+		    "import: import the row again");
+	if (c->row_bad)
+		return UIMP_OK;
+	hash = (r->action == ACT_INSERT || (c->o->flags &
+	    UIMP_IMPORT_UPDATE_PASSWORDS)) ? r->hash : NULL;
+	if (r->action == ACT_INSERT)
+		rc = db_user_insert(c->db, &out, hash, c->now, &id, &we);
+	else if (r->action == ACT_UPDATE)
+		rc = db_user_update(c->db, &out, hash, c->now, &we);
+	else
+		rc = UIMP_OK;
+	if (rc == UIMP_EINVAL) {
+		/* a unique index saw what the checks could not */
+		return report(c, r->row, -1, UIMP_SEV_ERROR, "taken",
+		    "the store refused the row: %s", we.msg);
+	}
+	if (rc != UIMP_OK) {
+		*e = we;
+		return rc;
+	}
+	if (r->action == ACT_INSERT)
+		c->sum->inserted++;
+	else if (r->action == ACT_UPDATE)
+		c->sum->updated++;
+	else
+		c->sum->unchanged++;
+	return UIMP_OK;
+}
+
+/* Keep the cells of a row rejected at the commit, from its values. */
+static int
+log_values(struct ctx *c, const struct rec *r)
+{
+	int f, first = 1;
+
+	buf_reset(&c->tmp);
+	if (buf_addc(&c->tmp, '{'))
+		return UIMP_ENOMEM;
+	for (f = 0; f < UIMP_F_COUNT; f++) {
+		if (c->colof[f] < 0 || f == UIMP_F_PASSWORD)
+			continue;
+		if ((!first && buf_addc(&c->tmp, ',')) ||
+		    buf_adds(&c->tmp, "") ||
+		    buf_add_json(&c->tmp, c->cols[c->colof[f]].header,
+		    strlen(c->cols[c->colof[f]].header)) ||
+		    buf_addc(&c->tmp, ':') ||
+		    buf_add_json(&c->tmp, r->v[f] ? r->v[f] : "",
+		    r->v[f] ? strlen(r->v[f]) : 0))
+			return UIMP_ENOMEM;
+		first = 0;
+	}
+	if (buf_addc(&c->tmp, '}'))
+		return UIMP_ENOMEM;
+	fprintf(c->log, "R%lu %zu%c", r->row, c->tmp.len, 0);
+	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
+	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+}
+
+/* Write every spooled row; a rejection under abort stops with *aborted. */
+static int
+commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
+{
+	struct rec r;
+	int rc, more;
+
+	memset(&r, 0, sizeof(r));
+	*aborted = 0;
+	if (fflush(c->spool) != 0 || fseek(c->spool, 0, SEEK_SET) != 0)
+		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot read a "
+		    "temporary file");
+	for (;;) {
+		if ((rc = spool_read(c, &r, &more, e)) != UIMP_OK || !more)
+			break;
+		if ((rc = commit_row(c, &r, e)) != UIMP_OK)
+			break;
+		if (!c->row_bad)
+			continue;
+		c->sum->rejected++;
+		if ((rc = log_values(c, &r)) != UIMP_OK) {
+			rc = uimp_err_set(e, rc, errno, NULL, "%s",
+			    uimp_strstatus(rc));
+			break;
+		}
+		if (!(c->o->flags & UIMP_IMPORT_SKIP)) {
+			*aborted = 1;
+			break;
+		}
+	}
+	rec_release(&r);
+	return rc;
+}
+
+/* Read one NUL-terminated string from the log into b. */
+static int
+log_str(FILE *f, struct buf *b)
+{
+	int ch;
+
+	buf_reset(b);
+	while ((ch = getc(f)) != EOF && ch != 0)
+		if (buf_addc(b, ch))
+			return -1;
+	return ch == EOF ? -1 : 0;
+}
+
+/* Copy the log of findings and rejected rows into job id. */
+static int
+write_log(struct ctx *c, long long id, struct uimp_err *e)
+{
+	struct buf s[4] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct uimp_finding f;
+	unsigned long row;
+	size_t len;
+	int kind, sev, rc = UIMP_OK, i;
+
+	if (fflush(c->log) != 0 || fseek(c->log, 0, SEEK_SET) != 0)
+		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot read a "
+		    "temporary file");
+	while ((kind = getc(c->log)) != EOF) {
+		if (kind == 'F') {
+			if (fscanf(c->log, "%lu %d ", &row, &sev) != 2)
+				break;
+			/* the space after %d ate nothing of the code */
+			for (i = 0; i < 4; i++)
+				if (log_str(c->log, &s[i]) != 0)
+					break;
+			if (i < 4)
+				break;
+			memset(&f, 0, sizeof(f));
+			f.row = row;
+			f.severity = sev;
+			f.code = s[0].s;
+			f.column = *s[1].s ? s[1].s : NULL;
+			f.field = *s[2].s ? s[2].s : NULL;
+			f.message = s[3].s;
+			rc = db_job_finding(c->db, id, &f, e);
+		} else if (kind == 'R') {
+			if (fscanf(c->log, "%lu %zu", &row, &len) != 2 ||
+			    getc(c->log) != 0)
+				break;
+			buf_reset(&s[0]);
+			if (buf_grow(&s[0], len)) {
+				rc = nomem(e);
+				break;
+			}
+			if (len && fread(s[0].s, len, 1, c->log) != 1)
+				break;
+			s[0].len = len;
+			rc = db_job_row(c->db, id, row, s[0].s, len, e);
+		} else
+			break;
+		if (rc != UIMP_OK)
+			break;
+	}
+	if (rc == UIMP_OK && (kind != EOF || ferror(c->log)))
+		rc = uimp_err_set(e, UIMP_EIO, 0, NULL, "cannot read a "
+		    "temporary file");
+	for (i = 0; i < 4; i++)
+		buf_release(&s[i]);
+	return rc;
+}
+
+static const char *
+mode_name(int mode)
+{
+	return mode == UIMP_MODE_INSERT ? "insert" :
+	    mode == UIMP_MODE_UPDATE ? "update" : "upsert";
+}
+
+/* Record the job (inside the caller's transaction). */
+static int
+record_job(struct ctx *c, const char *outcome, const char *sha,
+    const char *sheet, struct uimp_err *e)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	char host[256], done[21];
+	struct job j;
+	int rc;
+
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "");
+	host[sizeof(host) - 1] = '\0';
+	utc_now(done);
+	memset(&j, 0, sizeof(j));
+	j.started_at = c->now;
+	j.finished_at = done;
+	j.user = pw ? pw->pw_name : NULL;
+	j.host = host;
+	j.command = "import";
+	j.options = c->o->options_text;
+	j.file = c->file;
+	j.sha256 = sha;
+	j.sheet = sheet;
+	j.mode = mode_name(c->o->mode);
+	j.outcome = outcome;
+	j.sum = c->sum;
+	if ((rc = db_job_insert(c->db, &j, &c->sum->job, e)) != UIMP_OK)
+		return rc;
+	return write_log(c, c->sum->job, e);
+}
+
+static int
+open_temp(FILE **f, struct uimp_err *e)
+{
+	if ((*f = tmpfile()) == NULL)
+		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot create "
+		    "a temporary file");
+	return UIMP_OK;
+}
+
+/* Read the file to its end; *failed gets a reading failure's status. */
+static int
+read_rows(struct ctx *c, struct uimp_reader *rd, struct uimp_err *e)
+{
+	const struct uimp_row *row;
+	int rc, have_header = 0;
+
+	for (;;) {
+		if ((rc = uimp_reader_next_row(rd, &row, e)) != UIMP_OK)
+			return rc;
+		if (row == NULL)
+			break;
+		if (!have_header) {
+			if (blank_row(row))
+				continue;
+			if ((rc = read_header(c, row, e)) != UIMP_OK)
+				return rc;
+			have_header = 1;
+			continue;
+		}
+		if ((rc = process_row(c, row, e)) != UIMP_OK)
+			return rc;
+		if (c->stop)
+			break;
+	}
+	if (!have_header)
+		return uimp_err_set(e, UIMP_EINPUT, 0, c->file, "no header "
+		    "row: the %s is empty", uimp_reader_sheet(rd) ? "sheet" :
+		    "file");
+	return c->nbatch ? flush(c, e) : UIMP_OK;
+}
+
+static void
+ctx_release(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < BATCH; i++)
+		rec_release(&c->batch[i]);
+	for (i = 0; i < c->ncols; i++)
+		free(c->cols[i].header);
+	free(c->cols);
+	keyset_release(&c->keys);
+	keyset_release(&c->emails);
+	keyset_release(&c->phones);
+	user_release(&c->stored);
+	buf_release(&c->tmp);
+	if (c->spool)
+		fclose(c->spool);
+	if (c->log)
+		fclose(c->log);
+}
+
+int
+uimp_import(const char *dbpath, int wait_s, const char *path,
+    const struct uimp_import_opts *o, uimp_finding_fn fn, void *arg,
+    struct uimp_summary *sum, struct uimp_err *e)
+{
+	struct uimp_reader *rd = NULL;
+	struct ctx c;
+	struct uimp_err re;
+	char sha[65] = "";
+	const char *outcome;
+	size_t i;
+	int rc, rrc, aborted = 0, active;
+
+	memset(&c, 0, sizeof(c));
+	memset(sum, 0, sizeof(*sum));
+	c.o = o;
+	c.file = path;
+	c.fn = fn;
+	c.arg = arg;
+	c.sum = sum;
+	c.key = UIMP_F_USERNAME;
+	c.check = !!(o->flags & (UIMP_IMPORT_CHECK | UIMP_IMPORT_DRY_RUN));
+	utc_now(c.now);
+	for (i = 0; i < o->nmaps; i++)
+		if (uimp_field_lookup(o->maps[i].field, &active) < 0)
+			return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "--map "
+			    "'%s=%s': no field '%s' (did you mean '%s'?)",
+			    o->maps[i].header, o->maps[i].field,
+			    o->maps[i].field,
+			    uimp_field_nearest(o->maps[i].field));
+	if ((rc = uimp_db_open(&c.db, dbpath, c.check ? UIMP_DB_READONLY :
+	    UIMP_DB_CREATE, wait_s, e)) != UIMP_OK)
+		return rc;
+	if ((rc = uimp_db_policy(c.db, &c.pol, &c.cost, e)) != UIMP_OK ||
+	    (rc = db_locked_fields(c.db, &c.locked, e)) != UIMP_OK)
+		goto out;
+	if (!c.check && ((rc = open_temp(&c.spool, e)) != UIMP_OK ||
+	    (rc = open_temp(&c.log, e)) != UIMP_OK))
+		goto out;
+	if ((rc = uimp_reader_open(&rd, path, &o->read, e)) == UIMP_OK)
+		rc = read_rows(&c, rd, e);
+	if (rd)
+		uimp_reader_sha256(rd, sha);
+	if (c.check)
+		goto out;
+	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO) {
+		/* keep a record of the failed run, then report the failure */
+		rrc = rc;
+		report(&c, 0, -1, UIMP_SEV_ERROR, "unreadable", "%s%s%s",
+		    e->where, *e->where ? ": " : "", e->msg);
+		re = *e;
+		memset(sum, 0, sizeof(*sum));
+		if ((rc = db_begin(c.db, e)) == UIMP_OK &&
+		    (rc = record_job(&c, "failed", *sha ? sha : NULL,
+		    rd ? uimp_reader_sheet(rd) : NULL, e)) == UIMP_OK)
+			rc = db_commit(c.db, e);
+		db_rollback(c.db);
+		if (rc == UIMP_OK) {
+			*e = re;
+			rc = rrc;
+		}
+		goto out;
+	}
+	if (rc != UIMP_OK)
+		goto out;
+	if ((rc = db_begin(c.db, e)) != UIMP_OK)
+		goto out;
+	if (keeping(&c) && (rc = commit_rows(&c, &aborted, e)) != UIMP_OK)
+		goto out;
+	if (sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP))
+		aborted = 1;
+	if (c.stop)
+		aborted = 1;
+	if (aborted) {
+		/* nothing of the users is kept, only the record of the run */
+		db_rollback(c.db);
+		sum->inserted = sum->updated = sum->unchanged = 0;
+		if ((rc = db_begin(c.db, e)) != UIMP_OK)
+			goto out;
+	}
+	sum->aborted = aborted;
+	outcome = aborted ? "aborted" : sum->rejected ? "partial" : "ok";
+	if ((rc = record_job(&c, outcome, *sha ? sha : NULL,
+	    rd ? uimp_reader_sheet(rd) : NULL, e)) != UIMP_OK)
+		goto out;
+	rc = db_commit(c.db, e);
+out:
+	if (c.db)
+		db_rollback(c.db);
+	if (rc != UIMP_OK)
+		sum->job = 0;
+	uimp_reader_close(rd);
+	ctx_release(&c);
+	uimp_db_close(c.db);
+	return rc;
+}

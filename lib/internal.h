@@ -1,0 +1,186 @@
+/*
+ * internal.h: struct bodies and helpers shared inside lib/ only (and by
+ * the unit tests in tests/unit/).
+ */
+#ifndef USERIMP_INTERNAL_H
+#define USERIMP_INTERNAL_H
+
+#include <stdio.h>
+#include "userimp.h"
+
+/* util.c: a growable byte buffer, always NUL-terminated once used */
+
+struct buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+/* Make room for n more bytes (and the NUL); 0 or UIMP_ENOMEM. */
+int	buf_grow(struct buf *b, size_t n);
+int	buf_add(struct buf *b, const void *p, size_t n);
+int	buf_addc(struct buf *b, int c);
+int	buf_adds(struct buf *b, const char *s);
+/* Empty the buffer, keeping its memory ("" afterwards). */
+void	buf_reset(struct buf *b);
+/* Free the memory; the buffer is empty and unused afterwards. */
+void	buf_release(struct buf *b);
+/* Append the JSON string literal for s[0..n), quotes included. */
+int	buf_add_json(struct buf *b, const char *s, size_t n);
+
+/* The time now as YYYY-MM-DDTHH:MM:SSZ in out[21]. */
+void	utc_now(char out[21]);
+
+/* sha256.c */
+
+struct sha256 {
+	uint32_t	h[8];
+	uint64_t	nbytes;
+	unsigned char	blk[64];
+	size_t		nblk;
+};
+
+void	sha256_init(struct sha256 *c);
+void	sha256_update(struct sha256 *c, const void *p, size_t n);
+void	sha256_final(struct sha256 *c, unsigned char out[32]);
+/* out[65]: lowercase hex */
+void	sha256_hex(const unsigned char d[32], char out[65]);
+
+/* read.c: the reader both formats share */
+
+struct uimp_reader {
+	/* set by the format's init */
+	int		(*next)(struct uimp_reader *, const struct uimp_row **,
+			    struct uimp_err *);
+	void		(*release)(struct uimp_reader *);
+	void		 *impl;
+	const char	 *sheet;	/* xlsx: the sheet's name, owned by impl */
+
+	/* set by read.c */
+	const char	 *display;	/* the name given by the user ("-") */
+	char		 *spool;	/* temporary copy of stdin, unlinked */
+	char		  sha[65];
+	int		  have_sha;
+};
+
+/* xlsx_read.c: fill r for the xlsx package at path (a real file). */
+int	xlsx_reader_init(struct uimp_reader *r, const char *path,
+	    const char *display, const char *sheet, struct uimp_err *e);
+
+/* csv_read.c: fill r for the CSV file at path (a real file). */
+int	csv_reader_init(struct uimp_reader *r, const char *path,
+	    const char *display, int delimiter, struct uimp_err *e);
+
+/* numfmt.c: how a number cell reads as text (SPEC §7) */
+
+enum numfmt_kind {
+	NUMFMT_GENERAL = 0,	/* the number itself */
+	NUMFMT_DATE,		/* YYYY-MM-DD */
+	NUMFMT_DATETIME,	/* YYYY-MM-DDTHH:MM:SS */
+	NUMFMT_TIME,		/* HH:MM:SS */
+	NUMFMT_ELAPSED,		/* [h]:mm:ss, total hours */
+	NUMFMT_ZEROPAD		/* whole numbers padded to a width */
+};
+
+/* Enough for any text the functions below write, NUL included. */
+#define NUMFMT_BUFSZ	80
+/* The widest zero padding applied (a longer code pads to this). */
+#define NUMFMT_PAD_MAX	64
+
+/* The kind of the built-in format id (ECMA-376 18.8.30; East Asian too). */
+int	numfmt_builtin(unsigned id);
+
+/*
+ * The kind of the format code (first section): quoted text, \x, _x, *x
+ * and [...] are skipped except the elapsed [h] [mm] [ss].  For
+ * NUMFMT_ZEROPAD (a code of 0s only) *width gets the count of 0s.
+ */
+int	numfmt_classify(const char *code, int *width);
+
+/*
+ * Read the number text s[0..len) (XML xsd:double, spaces around allowed)
+ * into *v whatever the locale; 0, or -1 when it is not a finite number.
+ */
+int	numfmt_parse(const char *s, size_t len, double *v);
+
+/*
+ * Write v as General shows it: whole numbers below 1e15 as exact digits,
+ * else 15 significant digits without trailing zeros, plain from 1e-9 to
+ * 1e15, else 1.23E+22 form; -0 is "0".
+ */
+void	numfmt_number(double v, char *out, size_t outsz);
+
+/* Write whole v padded with 0s to width; -1 (nothing written) if not whole. */
+int	numfmt_zeropad(double v, int width, char *out, size_t outsz);
+
+/*
+ * Write the date serial v in the 1900 (with its 1900-02-29) or 1904
+ * system as kind (NUMFMT_DATE .. NUMFMT_ELAPSED) says, to the second.
+ * Returns 0, or -1 when v is no date (negative, past 9999-12-31).
+ */
+int	numfmt_serial(double v, int date1904, int kind, char *out,
+	    size_t outsz);
+
+/*
+ * Rewrite the ISO 8601 text s (a t="d" cell: date, date and time, or time;
+ * a zone is dropped) as kind says; NUMFMT_GENERAL writes what s holds.
+ * Returns 0, or -1 when s is not such a date.
+ */
+int	numfmt_iso(const char *s, int kind, char *out, size_t outsz);
+
+/* rules.c internals shared with the unit tests */
+
+/* Levenshtein distance of two ASCII strings, capped at 255. */
+int	edit_distance(const char *a, const char *b);
+
+/* db.c internals for import.c: every SQL statement stays in db.c */
+
+/*
+ * A user as stored: v[f] is the field's text (integers as digits), NULL
+ * for SQL NULL; v[UIMP_F_PASSWORD] is never loaded (has_password says
+ * whether a hash is set).  The strings live in mem.
+ */
+struct user {
+	long long	 id;
+	int		 has_password;
+	const char	*v[UIMP_F_COUNT];
+	struct buf	 mem;
+};
+
+/* What a job record holds (userimp-store(5), table jobs). */
+struct job {
+	const char			*started_at, *finished_at;
+	const char			*user, *host, *command, *options;
+	const char			*file, *sha256, *sheet, *mode;
+	const char			*outcome;
+	const struct uimp_summary	*sum;
+};
+
+const char	*db_path(const struct uimp_db *db);
+void	user_release(struct user *u);
+int	db_user_find(struct uimp_db *db, const char *key, int by_email,
+	    struct user *u, int *found, struct uimp_err *e);
+int	db_email_owner(struct uimp_db *db, const char *email, long long not_id,
+	    char *name, size_t namesz, struct uimp_err *e);
+int	db_phone_owner(struct uimp_db *db, const char *phone, long long not_id,
+	    char *name, size_t namesz, struct uimp_err *e);
+int	db_user_insert(struct uimp_db *db, const struct user *u,
+	    const char *hash, const char *now, long long *id,
+	    struct uimp_err *e);
+int	db_user_update(struct uimp_db *db, const struct user *u,
+	    const char *hash, const char *now, struct uimp_err *e);
+int	db_locked_fields(struct uimp_db *db, unsigned long *mask,
+	    struct uimp_err *e);
+int	db_begin(struct uimp_db *db, struct uimp_err *e);
+int	db_commit(struct uimp_db *db, struct uimp_err *e);
+void	db_rollback(struct uimp_db *db);
+int	db_job_insert(struct uimp_db *db, const struct job *j, long long *id,
+	    struct uimp_err *e);
+int	db_job_finding(struct uimp_db *db, long long job,
+	    const struct uimp_finding *f, struct uimp_err *e);
+int	db_job_row(struct uimp_db *db, long long job, unsigned long row,
+	    const char *cells, size_t len, struct uimp_err *e);
+
+#endif

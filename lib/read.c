@@ -1,0 +1,198 @@
+/*
+ * read.c: opening a table whatever its format: stdin spooled to a file,
+ * the format told from the name and the first bytes, the file's digest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const char *
+ending(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash : path, '.');
+
+	return dot ? dot + 1 : "";
+}
+
+/*
+ * Read the whole file once for its digest and first bytes; with stdin,
+ * copy it to a temporary file (mode 0600) on the way.
+ */
+static int
+scan(struct uimp_reader *r, const char *path, unsigned char *head,
+    size_t *nhead, struct uimp_err *e)
+{
+	static char buf[1 << 16];
+	struct sha256 c;
+	unsigned char d[32];
+	const char *tmpdir;
+	ssize_t n;
+	size_t k;
+	int fd, out = -1, rc = UIMP_OK;
+
+	*nhead = 0;
+	if (strcmp(path, "-") == 0) {
+		if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+			tmpdir = "/tmp";
+		if ((r->spool = malloc(strlen(tmpdir) + 32)) == NULL)
+			return uimp_err_set(e, UIMP_ENOMEM, 0, "-", "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+		sprintf(r->spool, "%s/userimp-stdin.XXXXXX", tmpdir);
+		if ((out = mkstemp(r->spool)) == -1) {
+			rc = uimp_err_set(e, UIMP_EIO, errno, r->spool,
+			    "cannot create a temporary file for standard input");
+			free(r->spool);
+			r->spool = NULL;
+			return rc;
+		}
+		fd = STDIN_FILENO;
+	} else if ((fd = open(path, O_RDONLY)) == -1)
+		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot open");
+	sha256_init(&c);
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			rc = uimp_err_set(e, UIMP_EIO, errno, r->display,
+			    "cannot read");
+			break;
+		}
+		if (n == 0)
+			break;
+		sha256_update(&c, buf, (size_t)n);
+		k = *nhead < 8 ? 8 - *nhead : 0;
+		if (k > (size_t)n)
+			k = (size_t)n;
+		memcpy(head + *nhead, buf, k);
+		*nhead += k;
+		if (out != -1 && write(out, buf, (size_t)n) != n) {
+			rc = uimp_err_set(e, UIMP_EIO, errno, r->spool,
+			    "cannot write a copy of standard input");
+			break;
+		}
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (out != -1 && close(out) == -1 && rc == UIMP_OK)
+		rc = uimp_err_set(e, UIMP_EIO, errno, r->spool,
+		    "cannot write a copy of standard input");
+	if (rc == UIMP_OK) {
+		sha256_final(&c, d);
+		sha256_hex(d, r->sha);
+		r->have_sha = 1;
+	}
+	return rc;
+}
+
+static int
+pick_format(const char *display, const unsigned char *head, size_t nhead,
+    int *format, struct uimp_err *e)
+{
+	static const unsigned char zip[4] = { 'P', 'K', 3, 4 };
+	static const unsigned char ole[8] = {
+		0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1
+	};
+	const char *ext = ending(display);
+
+	if (nhead >= 8 && memcmp(head, ole, 8) == 0)
+		return uimp_err_set(e, UIMP_EXLSX, 0, display,
+		    "an OLE2 compound file: a .xls workbook (Excel 97-2003) or "
+		    "an encrypted workbook; save it unencrypted as .xlsx or "
+		    "CSV (UTF-8)");
+	if (*format != UIMP_FORMAT_AUTO)
+		return UIMP_OK;
+	if (nhead >= 4 && memcmp(head, zip, 4) == 0)
+		*format = UIMP_FORMAT_XLSX;
+	else if (strcasecmp(ext, "xlsx") == 0 || strcasecmp(ext, "xlsm") == 0)
+		*format = UIMP_FORMAT_XLSX;
+	else if (strcasecmp(ext, "xls") == 0 || strcasecmp(ext, "xlsb") == 0 ||
+	    strcasecmp(ext, "ods") == 0 || strcasecmp(ext, "numbers") == 0)
+		return uimp_err_set(e, UIMP_EXLSX, 0, display,
+		    "a .%s file cannot be read; save it as .xlsx or CSV (UTF-8)",
+		    ext);
+	else
+		*format = UIMP_FORMAT_CSV;
+	return UIMP_OK;
+}
+
+int
+uimp_reader_open(struct uimp_reader **out, const char *path,
+    const struct uimp_read_opts *opts, struct uimp_err *e)
+{
+	static const struct uimp_read_opts defaults;
+	struct uimp_reader *r;
+	unsigned char head[8];
+	size_t nhead;
+	const char *real;
+	int rc, format;
+
+	*out = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, path, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	r->display = path;
+	if ((rc = scan(r, path, head, &nhead, e)) != UIMP_OK)
+		goto out;
+	real = r->spool ? r->spool : path;
+	format = opts->format;
+	if ((rc = pick_format(path, head, nhead, &format, e)) != UIMP_OK)
+		goto out;
+	if (format == UIMP_FORMAT_XLSX)
+		rc = xlsx_reader_init(r, real, path, opts->sheet, e);
+	else
+		rc = csv_reader_init(r, real, path, opts->delimiter, e);
+out:
+	if (rc != UIMP_OK) {
+		uimp_reader_close(r);
+		return rc;
+	}
+	*out = r;
+	return UIMP_OK;
+}
+
+int
+uimp_reader_next_row(struct uimp_reader *r, const struct uimp_row **row,
+    struct uimp_err *e)
+{
+	return r->next(r, row, e);
+}
+
+const char *
+uimp_reader_sheet(const struct uimp_reader *r)
+{
+	return r->sheet;
+}
+
+int
+uimp_reader_sha256(struct uimp_reader *r, char hex[65])
+{
+	if (!r->have_sha)
+		return UIMP_EIO;
+	memcpy(hex, r->sha, 65);
+	return UIMP_OK;
+}
+
+int
+uimp_reader_close(struct uimp_reader *r)
+{
+	if (r == NULL)
+		return UIMP_OK;
+	if (r->release)
+		r->release(r);
+	if (r->spool) {
+		unlink(r->spool);
+		free(r->spool);
+	}
+	free(r);
+	return UIMP_OK;
+}

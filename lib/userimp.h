@@ -1,0 +1,500 @@
+/*
+ * userimp.h: the public interface of libuserimp, the core that every
+ * userimp-<cmd> binary links.  Sections follow the source files.
+ */
+#ifndef USERIMP_H
+#define USERIMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UIMP_VERSION "0.1.0"
+
+/* status.c */
+
+/*
+ * Every function that can fail returns 0 (UIMP_OK) or one of these.
+ * Rejected rows are not failures: they reach the caller as findings.
+ */
+enum uimp_status {
+	UIMP_OK = 0,
+	UIMP_ENOMEM,	/* out of memory */
+	UIMP_EIO,	/* the input file cannot be opened or read */
+	UIMP_EXLSX,	/* the input is not a readable xlsx package */
+	UIMP_EINPUT,	/* the input is not a usable table (headers, CSV) */
+	UIMP_EDB,	/* the store cannot be opened, read or written */
+	UIMP_EBUSY,	/* the store stayed locked past the wait */
+	UIMP_EHASH,	/* password hashing failed */
+	UIMP_EINVAL,	/* a bad argument or setting from the caller */
+	UIMP_EINTERNAL	/* a bug or an impossible state */
+};
+
+/*
+ * Details of a failure, filled by the function that failed when the caller
+ * passes one.  where: a location ("users.xlsx", "users.xlsx:12:Email",
+ * "xl/worksheets/sheet1.xml:40", "users.db"); msg: lowercase, no final
+ * period.  sys_errno is the errno that explains it, or 0.
+ */
+struct uimp_err {
+	int	status;
+	int	sys_errno;
+	char	where[128];
+	char	msg[256];
+};
+
+/* The text for a status ("out of memory"); never NULL, static. */
+const char	*uimp_strstatus(int status);
+
+/*
+ * Fill e (if not NULL) and return status: the one way lib/ reports.
+ * where may be NULL.
+ */
+int	uimp_err_set(struct uimp_err *e, int status, int sys_errno,
+	    const char *where, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+
+/*
+ * Print "FILE:LINE: BUG: msg" to stderr and abort: for programmer errors
+ * only.
+ */
+#define UIMP_BUG(...) uimp_bug(__FILE__, __LINE__, __VA_ARGS__)
+void	uimp_bug(const char *file, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4), noreturn));
+
+/* util.c */
+
+/*
+ * The JSON string literal (quotes included) for s[0..n), with bytes that
+ * are not UTF-8 replaced by U+FFFD.  A new string, free()d by the caller;
+ * NULL when out of memory.
+ */
+char	*uimp_json_quote(const char *s, size_t n);
+
+/* read.c, xlsx_read.c, csv_read.c: tables from spreadsheets */
+
+/* What a cell held, as far as it matters to validation. */
+enum uimp_cell_type {
+	UIMP_CELL_EMPTY = 0,	/* no value (also a formula with no cache) */
+	UIMP_CELL_TEXT,		/* a string (every CSV cell) */
+	UIMP_CELL_NUMBER,	/* a number, text as a spreadsheet shows it */
+	UIMP_CELL_BOOL,		/* text "1" or "0" */
+	UIMP_CELL_DATE,		/* ISO 8601 text */
+	UIMP_CELL_ERROR		/* an error value; text is its code "#N/A" */
+};
+
+enum uimp_cell_flags {
+	UIMP_CELL_NO_CACHE = 1 << 0,	/* formula without a cached value */
+	UIMP_CELL_BAD_UTF8 = 1 << 1,	/* bytes that are not UTF-8 */
+	UIMP_CELL_TOO_LONG = 1 << 2	/* over UIMP_CELL_MAX; text is cut */
+};
+
+#define UIMP_CELL_MAX	32767	/* characters in a cell, Excel's own limit */
+#define UIMP_COLS_MAX	16384	/* columns in a sheet (XFD) */
+
+/*
+ * One cell: text is NUL-terminated, len bytes, never NULL ("" when empty).
+ * Borrowed: valid until the next uimp_reader_next_row() or close.
+ */
+struct uimp_cell {
+	int		 type;		/* enum uimp_cell_type */
+	int		 flags;		/* enum uimp_cell_flags */
+	const char	*text;
+	size_t		 len;
+};
+
+/*
+ * One row: num is the row number as the sheet shows it (for CSV, the line
+ * on which the record starts), cells[i] is column i (0 is A); gaps are
+ * UIMP_CELL_EMPTY cells.  ncells may be 0 for an empty row.  Borrowed like
+ * its cells.
+ */
+struct uimp_row {
+	unsigned long		 num;
+	size_t			 ncells;
+	const struct uimp_cell	*cells;
+};
+
+enum uimp_format {
+	UIMP_FORMAT_AUTO = 0,	/* from the name, else sniffed from bytes */
+	UIMP_FORMAT_XLSX,
+	UIMP_FORMAT_CSV
+};
+
+struct uimp_read_opts {
+	int		 format;	/* enum uimp_format */
+	const char	*sheet;		/* xlsx: name, or all digits for a
+					 * 1-based position; NULL: the first
+					 * visible sheet */
+	int		 delimiter;	/* CSV: ',' ';' '\t', or 0 to find it
+					 * from the header line */
+};
+
+struct uimp_reader;
+
+/*
+ * Open the table in the file at path ("-" is stdin, spooled to a temporary
+ * file first).  opts may be NULL for defaults.  The format comes from
+ * opts->format, else from the name's ending (.xlsx .xlsm: xlsx; .csv .tsv
+ * .txt: CSV), else from the bytes (a zip is xlsx).  Files that are .xls,
+ * .xlsb, .ods or encrypted workbooks fail with UIMP_EXLSX and a message
+ * that names what they are.  On success *out is a reader owned by the
+ * caller, to be closed with uimp_reader_close().  On failure *out is NULL
+ * and e says why: UIMP_EIO (cannot open), UIMP_EXLSX (not a readable
+ * workbook, no such sheet), UIMP_EINPUT (not a readable CSV), UIMP_ENOMEM.
+ */
+int	uimp_reader_open(struct uimp_reader **out, const char *path,
+	    const struct uimp_read_opts *opts, struct uimp_err *e);
+
+/*
+ * Read the next row into *row (borrowed, see struct uimp_row); at the end
+ * of the table *row is NULL and 0 is returned.  A failure that stops the
+ * reading (corrupt zip or XML, unterminated CSV quote, a container limit)
+ * returns UIMP_EXLSX or UIMP_EINPUT with e->where naming the place.  Faults
+ * inside one cell are flags on the cell, not failures.
+ */
+int	uimp_reader_next_row(struct uimp_reader *r,
+	    const struct uimp_row **row, struct uimp_err *e);
+
+/*
+ * The name of the sheet being read (xlsx) or NULL (CSV); borrowed.
+ */
+const char	*uimp_reader_sheet(const struct uimp_reader *r);
+
+/*
+ * The SHA-256 of the file's bytes as 64 lowercase hex digits in hex[65],
+ * complete once the reader reached the end of the table (for xlsx: at
+ * open).  Returns 0, or UIMP_EIO if the bytes could not all be read.
+ */
+int	uimp_reader_sha256(struct uimp_reader *r, char hex[65]);
+
+/*
+ * Close the reader and free it; NULL does nothing.  Returns 0 (a reader
+ * only reads: there is nothing to flush).
+ */
+int	uimp_reader_close(struct uimp_reader *r);
+
+/* rules.c: columns and field rules (userimp-fields(5)) */
+
+enum uimp_field {
+	UIMP_F_USERNAME = 0,
+	UIMP_F_PASSWORD,
+	UIMP_F_EMAIL,
+	UIMP_F_FIRST_NAME,
+	UIMP_F_LAST_NAME,
+	UIMP_F_COMPANY,
+	UIMP_F_TITLE,
+	UIMP_F_DEPARTMENT,
+	UIMP_F_ABOUT_ME,
+	UIMP_F_WHATSAPP,
+	UIMP_F_WORK_PHONE,
+	UIMP_F_MOBILE_PHONE,
+	UIMP_F_FAX,
+	UIMP_F_WEBSITE,
+	UIMP_F_ADDRESS,
+	UIMP_F_IS_MANAGER,
+	UIMP_F_STATUS,
+	UIMP_F_MUST_CHANGE_PASSWORD,
+	UIMP_F_CONTACT_NO,
+	UIMP_F_CREATED_AT,	/* export only: ignored on import */
+	UIMP_F_COUNT
+};
+
+enum uimp_field_flags {
+	UIMP_FIELD_REQUIRED	= 1 << 0,	/* required to create a user */
+	UIMP_FIELD_UNIQUE	= 1 << 1,	/* unique among users */
+	UIMP_FIELD_MULTILINE	= 1 << 2,	/* line breaks and tabs allowed */
+	UIMP_FIELD_EXPORT_ONLY	= 1 << 3,	/* ignored on import */
+	UIMP_FIELD_INTEGER	= 1 << 4	/* stored as an INTEGER column */
+};
+
+/*
+ * A field as the rules table describes it; static, never freed.  name is
+ * the canonical header and the users column; aliases is NULL-terminated;
+ * maxlen counts characters (0: the rule says); rule and example are text
+ * for people (template, man page).
+ */
+struct uimp_field_info {
+	const char		*name;
+	const char *const	*aliases;
+	int			 flags;		/* enum uimp_field_flags */
+	size_t			 maxlen;
+	const char		*rule;
+	const char		*example;
+};
+
+/* The description of field f (0 <= f < UIMP_F_COUNT); never NULL. */
+const struct uimp_field_info	*uimp_field_info(int f);
+
+/*
+ * Normalize a header for comparison: drop spaces, '_', '-', '.' and a
+ * trailing '*', fold ASCII case.  Writes at most outsz bytes, NUL included.
+ */
+void	uimp_header_normalize(const char *in, char *out, size_t outsz);
+
+/*
+ * The field a header names, by name or alias, or -1 when none does.  A
+ * header "active" returns UIMP_F_STATUS and sets *active (if not NULL) to
+ * 1: its cells are true/false rather than active/blocked.
+ */
+int	uimp_field_lookup(const char *header, int *active);
+
+/*
+ * The canonical name of the known column nearest to header (for "did you
+ * mean"); static, never NULL.
+ */
+const char	*uimp_field_nearest(const char *header);
+
+/* The password policy, from the store's settings. */
+struct uimp_policy {
+	int	min_len;	/* characters, default 8 */
+	int	max_len;	/* characters, default 100 */
+	int	need_letter;	/* default 1 */
+	int	need_digit;	/* default 1 */
+	int	allow_space;	/* default 0 */
+};
+
+/* The defaults above. */
+void	uimp_policy_init(struct uimp_policy *p);
+
+/*
+ * A finding from a rule: code is a stable identifier (userimp-import(1)
+ * FINDINGS), msg a sentence for people, lowercase, naming what is allowed.
+ */
+struct uimp_verdict {
+	const char	*code;		/* static; NULL when the value is good */
+	char		 msg[256];
+};
+
+/*
+ * Check the cell text in[0..len) for field f (active: the column was
+ * "active", see uimp_field_lookup()) and write the value to store into
+ * out (outsz bytes, NUL-terminated; at most len + 1 bytes are needed):
+ * trimmed text, "0"/"1" for flags, "active"/"blocked" for status, a
+ * normalized phone, the digits of contact_no.  An empty cell (after
+ * trimming) is good here and gives "": whether it may be empty is the
+ * caller's matter.  Passwords are neither trimmed nor changed; an argon2id
+ * PHC string passes when uimp_phc_check() accepts it.  Returns 0 when the
+ * value is good, else 1 with v->code and v->msg set.  Never quotes a
+ * password into v->msg.
+ */
+int	uimp_field_check(int f, int active, const char *in, size_t len,
+	    const struct uimp_policy *pol, char *out, size_t outsz,
+	    struct uimp_verdict *v);
+
+/*
+ * Whether s looks like a password hash (PHC "$id$..." or crypt(3) form)
+ * rather than a password: 1 for argon2id PHC, -1 for another hash format,
+ * 0 for a plain password.
+ */
+int	uimp_is_hash(const char *s);
+
+/*
+ * Check an argon2id PHC string ($argon2id$v=19$m=..,t=..,p=..$salt$hash):
+ * version 19, 8 <= m <= 1048576 KiB (1 GiB), 1 <= t <= 64, 1 <= p <= 64,
+ * base64 salt of 8-64 bytes and hash of 16-64 bytes.  Returns 0 when good,
+ * else 1 with v set (code "hash").
+ */
+int	uimp_phc_check(const char *s, struct uimp_verdict *v);
+
+/*
+ * Validate s as UTF-8; returns the number of characters, or -1 when
+ * invalid (*bad, if not NULL, gets the offset of the first bad byte).
+ */
+long	uimp_utf8_len(const char *s, size_t len, size_t *bad);
+
+/* passwd.c: argon2id hashing */
+
+struct uimp_cost {
+	uint32_t	t_cost;		/* iterations, default 2 */
+	uint32_t	m_cost;		/* KiB, default 19456 */
+	uint32_t	lanes;		/* parallelism, default 1 */
+};
+
+/* OWASP's minimum: t=2, m=19456 KiB, p=1. */
+void	uimp_cost_init(struct uimp_cost *c);
+
+/*
+ * Whether c is below OWASP's table (m=19456,t=2 / m=12288,t=3 /
+ * m=9216,t=4 / m=7168,t=5 / m=47104,t=1): 1 if weaker, else 0.
+ */
+int	uimp_cost_weak(const struct uimp_cost *c);
+
+/*
+ * The length of the encoded hash uimp_hash() writes, NUL included.
+ */
+size_t	uimp_hash_len(const struct uimp_cost *c);
+
+/*
+ * Hash the password pw[0..len) with argon2id at cost c and a new 16-byte
+ * salt from getrandom(2), writing the PHC string to out (outsz bytes, at
+ * least uimp_hash_len()).  Does not wipe pw: the caller does, on every
+ * path.  Returns 0, UIMP_EHASH (e says libargon2's reason) or UIMP_EIO
+ * (no randomness).
+ */
+int	uimp_hash(const struct uimp_cost *c, const char *pw, size_t len,
+	    char *out, size_t outsz, struct uimp_err *e);
+
+/*
+ * One password to hash: pw (len bytes) is wiped by uimp_hash_many() with
+ * explicit_bzero() whatever happens; out (outsz bytes) gets the PHC string.
+ */
+struct uimp_hash_job {
+	char	*pw;
+	size_t	 len;
+	char	*out;
+	size_t	 outsz;
+};
+
+/*
+ * Hash n jobs on nthreads threads (0: all online CPUs), each hash with
+ * c->lanes lanes.  Every job's pw is wiped before return, also on failure.
+ * Returns 0 or the first failure's status with e set.
+ */
+int	uimp_hash_many(const struct uimp_cost *c, struct uimp_hash_job *jobs,
+	    size_t n, int nthreads, struct uimp_err *e);
+
+/* db.c: the store (userimp-store(5)) */
+
+struct uimp_db;
+
+enum uimp_db_flags {
+	UIMP_DB_READONLY = 1 << 0,	/* never write, never create */
+	UIMP_DB_CREATE	 = 1 << 1	/* create the file (0600) if missing */
+};
+
+/*
+ * Open the store at path with wait_s seconds of busy timeout.  Read-only:
+ * a missing file opens as an empty store (nothing is created), an older
+ * schema is read as it is when it can be.  Else the file is created mode
+ * 0600 when UIMP_DB_CREATE is set and the schema is migrated forward.  On
+ * success *out is owned by the caller and closed with uimp_db_close().
+ * Fails with UIMP_EDB (e says why) or UIMP_EBUSY (still locked after the
+ * wait).
+ */
+int	uimp_db_open(struct uimp_db **out, const char *path, int flags,
+	    int wait_s, struct uimp_err *e);
+
+/*
+ * Close the store; NULL does nothing.  Returns 0 or UIMP_EDB.
+ */
+int	uimp_db_close(struct uimp_db *db);
+
+/* The schema version this library writes. */
+#define UIMP_DB_SCHEMA	1
+
+/*
+ * Read the setting key into *value (a new string, free()d by the caller;
+ * the default when not set).  Unknown keys fail with UIMP_EINVAL.
+ */
+int	uimp_db_setting_get(struct uimp_db *db, const char *key, char **value,
+	    struct uimp_err *e);
+
+/*
+ * Set the setting key to value after checking it (UIMP_EINVAL with a
+ * message that says what is allowed).  *warning (if not NULL) gets a
+ * static text to show the user, or NULL.
+ */
+int	uimp_db_setting_set(struct uimp_db *db, const char *key,
+	    const char *value, const char **warning, struct uimp_err *e);
+
+/*
+ * Walk every known setting, in order: fn(key, value, description, arg);
+ * value is the current one (borrowed for the call).  fn returns non-zero
+ * to stop.
+ */
+typedef int	(*uimp_setting_fn)(const char *key, const char *value,
+	    const char *description, void *arg);
+int	uimp_db_settings_each(struct uimp_db *db, uimp_setting_fn fn,
+	    void *arg, struct uimp_err *e);
+
+/* Read the password policy, cost and locked fields from the settings. */
+int	uimp_db_policy(struct uimp_db *db, struct uimp_policy *pol,
+	    struct uimp_cost *cost, struct uimp_err *e);
+
+/* import.c: import and check */
+
+enum uimp_mode {
+	UIMP_MODE_UPSERT = 0,
+	UIMP_MODE_INSERT,
+	UIMP_MODE_UPDATE
+};
+
+enum uimp_import_flags {
+	UIMP_IMPORT_DRY_RUN		= 1 << 0,	/* validate, hash nothing,
+							 * write nothing */
+	UIMP_IMPORT_CHECK		= 1 << 1,	/* as DRY_RUN: userimp check */
+	UIMP_IMPORT_SKIP		= 1 << 2,	/* --on-error skip */
+	UIMP_IMPORT_IGNORE_UNKNOWN	= 1 << 3,
+	UIMP_IMPORT_EMPTY_CLEAR		= 1 << 4,
+	UIMP_IMPORT_UPDATE_PASSWORDS	= 1 << 5
+};
+
+/* One --map HEADER=field. */
+struct uimp_map {
+	const char	*header;
+	const char	*field;
+};
+
+struct uimp_import_opts {
+	int			 mode;		/* enum uimp_mode */
+	int			 flags;		/* enum uimp_import_flags */
+	int			 threads;	/* hashing threads, 0: all CPUs */
+	const struct uimp_map	*maps;
+	size_t			 nmaps;
+	struct uimp_read_opts	 read;
+	const char		*options_text;	/* for the job record */
+};
+
+enum uimp_severity {
+	UIMP_SEV_ERROR = 0,
+	UIMP_SEV_WARNING
+};
+
+/*
+ * A problem found in the file.  row 0: the whole file; column NULL: the
+ * whole row.  column is the header as the file spells it, field the
+ * canonical field name (or NULL).  All strings are borrowed for the call.
+ */
+struct uimp_finding {
+	const char	*file;
+	unsigned long	 row;
+	const char	*column;
+	const char	*field;
+	int		 severity;	/* enum uimp_severity */
+	const char	*code;
+	const char	*message;
+};
+
+/*
+ * Called for each finding, as soon as it is found; returns 0 to go on,
+ * non-zero to stop reading (the run then ends as aborted: nothing written).
+ */
+typedef int	(*uimp_finding_fn)(const struct uimp_finding *f, void *arg);
+
+struct uimp_summary {
+	unsigned long	rows;		/* data rows read (blank ones aside) */
+	unsigned long	inserted;
+	unsigned long	updated;
+	unsigned long	unchanged;
+	unsigned long	rejected;
+	unsigned long	passwords_kept;	/* password cells left alone */
+	unsigned long	warnings;
+	long long	job;		/* job id, or 0 when none recorded */
+	int		aborted;	/* 1: nothing written (abort on error) */
+};
+
+/*
+ * Import (or with UIMP_IMPORT_CHECK / _DRY_RUN, check) the table at path
+ * into the store at dbpath, opened with wait_s seconds of busy timeout.
+ * Findings go to fn as they are found; *sum gets the counts.  Rejected rows
+ * are findings, not failures: the return is 0 when the run could be
+ * completed (whatever it rejected), else a status with e set: UIMP_EIO,
+ * UIMP_EXLSX, UIMP_EINPUT (the file or its header row), UIMP_EDB,
+ * UIMP_EBUSY (the store), UIMP_EHASH, UIMP_ENOMEM.  With the default
+ * --on-error abort, one rejected row leaves every user as it was.
+ */
+int	uimp_import(const char *dbpath, int wait_s, const char *path,
+	    const struct uimp_import_opts *o, uimp_finding_fn fn, void *arg,
+	    struct uimp_summary *sum, struct uimp_err *e);
+
+#endif

@@ -1,0 +1,1749 @@
+/*
+ * xlsx_read.c: rows from an xlsx package, streamed with minizip and expat:
+ * the package's parts found through their relationships, the shared
+ * strings kept in one arena, one row parsed per call (SPEC §7).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <expat.h>
+#include <minizip/unzip.h>
+
+#include "internal.h"
+
+#define CHUNK		(64 * 1024)	/* bytes fed to expat at a time */
+#define ENTRIES_MAX	1000		/* zip entries in a package */
+#define RATIO_FLOOR	(100 * 1024)	/* inflated bytes before the ratio */
+#define RATIO_MAX	100		/* inflated : compressed */
+#define ROWS_MAX	1048576UL	/* rows in a sheet */
+/* Raw bytes kept for one cell: _xHHHH_ takes 7 for one character. */
+#define RAW_MAX		(8 * (size_t)UIMP_CELL_MAX)
+#define NSSEP		'\001'		/* never in a name or a URI */
+
+/* A zip entry: name with '/' and no leading '/', where it sits. */
+struct entry {
+	char		*name;
+	unz64_file_pos	 pos;
+	uint64_t	 csize;
+	int		 crypt;
+};
+
+/* A relationship: type is the last segment of its URI. */
+struct rel {
+	char	*id;
+	char	*type;
+	char	*target;
+};
+
+struct sheet {
+	char	*name;
+	char	*rid;
+	int	 hidden;
+};
+
+/* A custom number format from styles.xml. */
+struct fmtdef {
+	unsigned	id;
+	unsigned char	kind;
+	unsigned char	width;
+};
+
+/* How the cells of one cellXfs entry read. */
+struct style {
+	unsigned char	kind;	/* enum numfmt_kind */
+	unsigned char	width;	/* NUMFMT_ZEROPAD */
+};
+
+/*
+ * Text being collected for one cell or shared string into b, from
+ * cstart on; tstart is where the <t> being read began.
+ */
+struct tacc {
+	struct buf	*b;
+	size_t		 cstart;
+	size_t		 tstart;
+	size_t		 chars;
+	int		 flags;
+	int		 in_t;
+	int		 preserve;
+	int		 lead;
+};
+
+/* A cell of the row being built: its text is ext, or text.s + off. */
+struct slot {
+	int		 type;
+	int		 flags;
+	const char	*ext;
+	size_t		 off;
+	size_t		 len;
+};
+
+enum ctype { T_N, T_S, T_STR, T_INLINE, T_B, T_E, T_D };
+
+/* The state of one XML part's parse. */
+struct ctx {
+	struct xlsx	*x;
+	XML_Parser	 p;
+	const char	*part;
+	struct uimp_err	*e;
+	int		 status;
+	/* _rels */
+	struct rel	*rels;
+	size_t		 nrels;
+	size_t		 caprels;
+	/* styles.xml */
+	int		 in_numfmts;
+	int		 in_cellxfs;
+	struct fmtdef	*fmts;
+	size_t		 nfmts;
+	size_t		 capfmts;
+	unsigned	*xfids;
+	size_t		 nxfids;
+	size_t		 capxfids;
+	/* sharedStrings.xml and the sheet */
+	int		 in_si;
+	int		 in_is;
+	int		 in_v;
+	int		 rph;
+	struct tacc	 acc;
+};
+
+struct xlsx {
+	unzFile		 zf;
+	const char	*display;
+	struct entry	*ent;
+	size_t		 nent;
+	int		 cur_open;	/* an entry is open in zf */
+	const char	*cur_name;
+	uint64_t	 cur_csize;
+	uint64_t	 cur_out;
+
+	/* shared strings: text NUL flags, offsets[nsst] is the end */
+	struct buf	 sst;
+	size_t		*sstoff;
+	size_t		 nsst;
+	size_t		 capsst;
+
+	struct style	*xf;
+	size_t		 nxf;
+	int		 date1904;
+
+	struct sheet	*sheets;
+	size_t		 nsheets;
+	size_t		 capsheets;
+	char		*sheetname;
+	char		*sheetpart;
+
+	/* the sheet's parse */
+	struct ctx	 c;
+	struct uimp_err	 err;		/* the failure, kept for later calls */
+	int		 failed;
+	int		 suspended;
+	int		 final;
+	int		 have_row;
+
+	/* the row being built */
+	int		 in_row;
+	int		 in_c;
+	unsigned long	 rownum;
+	long		 col;
+	int		 ct;		/* enum ctype */
+	unsigned long	 cs;		/* style index */
+	int		 has_f;
+	int		 has_v;
+	int		 has_is;
+	struct buf	 vbuf;
+	struct buf	 text;
+	struct slot	*slots;
+	struct uimp_cell *cells;
+	size_t		 nslots;
+	size_t		 capslots;
+	struct uimp_row	 row;
+};
+
+static const char *
+local(const char *name)
+{
+	const char *p = strrchr(name, NSSEP);
+
+	return p ? p + 1 : name;
+}
+
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+static int
+ascii_casecmp(const char *a, const char *b)
+{
+	while (*a && ascii_lower((unsigned char)*a) ==
+	    ascii_lower((unsigned char)*b))
+		a++, b++;
+	return ascii_lower((unsigned char)*a) - ascii_lower((unsigned char)*b);
+}
+
+static int
+ends_with_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && ascii_casecmp(s + n - k, suffix) == 0;
+}
+
+/* The value of the attribute named lname (any namespace), or NULL. */
+static const char *
+attr(const char **atts, const char *lname)
+{
+	for (; atts[0]; atts += 2)
+		if (strcmp(local(atts[0]), lname) == 0)
+			return atts[1];
+	return NULL;
+}
+
+/* Make room in *p (an array of size-byte items) for item n. */
+static int
+grow(void *pp, size_t *cap, size_t n, size_t size)
+{
+	void **p = pp, *q;
+	size_t c;
+
+	if (n < *cap)
+		return UIMP_OK;
+	c = *cap ? *cap : 16;
+	while (c <= n) {
+		if (c > (size_t)-1 / 2 / size)
+			return UIMP_ENOMEM;
+		c *= 2;
+	}
+	if ((q = realloc(*p, c * size)) == NULL)
+		return UIMP_ENOMEM;
+	*p = q;
+	*cap = c;
+	return UIMP_OK;
+}
+
+static int
+nomem(struct uimp_err *e, const char *where)
+{
+	return uimp_err_set(e, UIMP_ENOMEM, 0, where, "%s",
+	    uimp_strstatus(UIMP_ENOMEM));
+}
+
+/* Stop the parse of c with a failure (e already set when status is). */
+static void
+fail(struct ctx *c, int status)
+{
+	if (c->status == UIMP_OK)
+		c->status = status;
+	XML_StopParser(c->p, XML_FALSE);
+}
+
+static void
+fail_nomem(struct ctx *c)
+{
+	if (c->status == UIMP_OK)
+		nomem(c->e, c->part);
+	fail(c, UIMP_ENOMEM);
+}
+
+/* Fail c with UIMP_EXLSX at the current line. */
+static void
+fail_at(struct ctx *c, const char *fmt, const char *arg)
+{
+	char where[128];
+
+	if (c->status == UIMP_OK) {
+		snprintf(where, sizeof(where), "%s:%lu", c->part,
+		    (unsigned long)XML_GetCurrentLineNumber(c->p));
+		uimp_err_set(c->e, UIMP_EXLSX, 0, where, fmt, arg);
+	}
+	fail(c, UIMP_EXLSX);
+}
+
+static void XMLCALL
+on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+    const XML_Char *pubid, int has_internal)
+{
+	struct ctx *c = ud;
+
+	(void)name, (void)sysid, (void)pubid, (void)has_internal;
+	fail_at(c, "a DTD in %s: refused", c->part);
+}
+
+/* The zip layer: entries by name, one open at a time, with limits. */
+
+static void
+normalize(char *s)
+{
+	char *p;
+	size_t skip;
+
+	for (p = s; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+	skip = strspn(s, "/");
+	memmove(s, s + skip, strlen(s + skip) + 1);
+}
+
+static const struct entry *
+find_entry(struct xlsx *x, const char *name)
+{
+	size_t i;
+
+	while (*name == '/')
+		name++;
+	for (i = 0; i < x->nent; i++)
+		if (ascii_casecmp(x->ent[i].name, name) == 0)
+			return &x->ent[i];
+	return NULL;
+}
+
+static int
+list_entries(struct xlsx *x, struct uimp_err *e)
+{
+	unz_global_info64 gi;
+	unz_file_info64 fi;
+	struct entry *en;
+	size_t cap = 0, i, j;
+	int rc;
+
+	if (unzGetGlobalInfo64(x->zf, &gi) != UNZ_OK)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "not an xlsx file: not a zip archive");
+	if (gi.number_entry > ENTRIES_MAX)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "more than %d zip entries: refused", ENTRIES_MAX);
+	for (rc = unzGoToFirstFile(x->zf); rc == UNZ_OK;
+	    rc = unzGoToNextFile(x->zf)) {
+		if (x->nent >= ENTRIES_MAX)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "more than %d zip entries: refused", ENTRIES_MAX);
+		if (grow(&x->ent, &cap, x->nent, sizeof(*x->ent)) != UIMP_OK)
+			return nomem(e, x->display);
+		en = &x->ent[x->nent];
+		memset(en, 0, sizeof(*en));
+		if (unzGetCurrentFileInfo64(x->zf, &fi, NULL, 0, NULL, 0,
+		    NULL, 0) != UNZ_OK)
+			break;
+		if ((en->name = malloc(fi.size_filename + 1)) == NULL)
+			return nomem(e, x->display);
+		x->nent++;
+		if (unzGetCurrentFileInfo64(x->zf, &fi, en->name,
+		    fi.size_filename + 1, NULL, 0, NULL, 0) != UNZ_OK ||
+		    unzGetFilePos64(x->zf, &en->pos) != UNZ_OK)
+			break;
+		en->name[fi.size_filename] = '\0';
+		normalize(en->name);
+		en->csize = fi.compressed_size;
+		en->crypt = fi.flag & 1;
+	}
+	if (rc != UNZ_END_OF_LIST_OF_FILE)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "corrupt zip archive: cannot list its entries");
+	/* OPC part names compare without case (ECMA-376-2 M1.12). */
+	for (i = 0; i < x->nent; i++)
+		for (j = i + 1; j < x->nent; j++)
+			if (ascii_casecmp(x->ent[i].name, x->ent[j].name) == 0)
+				return uimp_err_set(e, UIMP_EXLSX, 0,
+				    x->display, "zip entry '%s' appears twice: "
+				    "refused", x->ent[j].name);
+	return UIMP_OK;
+}
+
+static void
+entry_close(struct xlsx *x)
+{
+	if (x->cur_open) {
+		unzCloseCurrentFile(x->zf);
+		x->cur_open = 0;
+	}
+}
+
+static int
+entry_open(struct xlsx *x, const struct entry *en, struct uimp_err *e)
+{
+	unz64_file_pos pos = en->pos;
+
+	entry_close(x);
+	if (en->crypt)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "zip entry '%s' is encrypted: an encrypted workbook; save "
+		    "it unencrypted as .xlsx or CSV (UTF-8)", en->name);
+	if (unzGoToFilePos64(x->zf, &pos) != UNZ_OK ||
+	    unzOpenCurrentFile(x->zf) != UNZ_OK)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "corrupt zip archive: cannot open entry '%s'", en->name);
+	x->cur_open = 1;
+	x->cur_name = en->name;
+	x->cur_csize = en->csize;
+	x->cur_out = 0;
+	return UIMP_OK;
+}
+
+/*
+ * Read up to n bytes of the open entry into p; *got is 0 at its end, when
+ * the entry is closed and its CRC checked.
+ */
+static int
+entry_read(struct xlsx *x, void *p, size_t n, size_t *got,
+    struct uimp_err *e)
+{
+	int k, rc;
+
+	*got = 0;
+	k = unzReadCurrentFile(x->zf, p, (unsigned)n);
+	if (k < 0) {
+		entry_close(x);
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "corrupt zip entry '%s' (error %d)", x->cur_name, k);
+	}
+	if (k == 0) {
+		x->cur_open = 0;
+		rc = unzCloseCurrentFile(x->zf);
+		if (rc == UNZ_CRCERROR)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "corrupt zip entry '%s': CRC mismatch",
+			    x->cur_name);
+		if (rc != UNZ_OK)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "corrupt zip entry '%s' (error %d)", x->cur_name,
+			    rc);
+		return UIMP_OK;
+	}
+	x->cur_out += (uint64_t)k;
+	if (x->cur_out > RATIO_FLOOR &&
+	    x->cur_out / RATIO_MAX > x->cur_csize) {
+		entry_close(x);
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "zip entry '%s' inflates past %d:1: refused",
+		    x->cur_name, RATIO_MAX);
+	}
+	*got = (size_t)k;
+	return UIMP_OK;
+}
+
+/* Text collection, shared by the shared strings and the sheet. */
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The code unit of the _xHHHH_ at s (n bytes left), or -1. */
+static long
+xescape(const char *s, size_t n)
+{
+	long v = 0;
+	int i, h;
+
+	if (n < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((h = hexval((unsigned char)s[i])) < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static size_t
+put_utf8(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Decode _xHHHH_ in s[0..n) in place (each shrinks); returns the new
+ * length.  A surrogate pair written as two escapes joins; a lone
+ * surrogate or U+0000 becomes U+FFFD and sets UIMP_CELL_BAD_UTF8.
+ */
+static size_t
+unescape(char *s, size_t n, int *flags)
+{
+	size_t i = 0, w = 0;
+	long cp, lo;
+
+	while (i < n) {
+		if (s[i] != '_' || (cp = xescape(s + i, n - i)) < 0) {
+			s[w++] = s[i++];
+			continue;
+		}
+		i += 7;
+		if (cp >= 0xd800 && cp <= 0xdbff &&
+		    (lo = xescape(s + i, n - i)) >= 0xdc00 && lo <= 0xdfff) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 7;
+		} else if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0) {
+			cp = 0xfffd;
+			*flags |= UIMP_CELL_BAD_UTF8;
+		}
+		w += put_utf8(s + w, (unsigned long)cp);
+	}
+	return w;
+}
+
+static void
+acc_begin(struct tacc *a, struct buf *b)
+{
+	a->b = b;
+	a->cstart = a->tstart = b->len;
+	a->chars = 0;
+	a->flags = 0;
+	a->in_t = 0;
+}
+
+static void
+acc_t_start(struct tacc *a, int preserve)
+{
+	a->in_t = 1;
+	a->preserve = preserve;
+	a->lead = !preserve;
+	a->tstart = a->b->len;
+}
+
+/* Append raw text s[0..n), within the cell's budget. */
+static int
+acc_data(struct tacc *a, const char *s, size_t n)
+{
+	size_t used, room;
+
+	if (a->lead) {
+		while (n > 0 && is_space((unsigned char)*s))
+			s++, n--;
+		if (n == 0)
+			return UIMP_OK;
+		a->lead = 0;
+	}
+	if (a->chars >= UIMP_CELL_MAX) {
+		a->flags |= UIMP_CELL_TOO_LONG;
+		return UIMP_OK;
+	}
+	used = a->b->len - a->cstart;
+	room = used < RAW_MAX ? RAW_MAX - used : 0;
+	if (n > room) {
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		a->flags |= UIMP_CELL_TOO_LONG;
+	}
+	return buf_add(a->b, s, n);
+}
+
+/* The <t> (or string) begun at a->tstart is complete: trim, decode, cut. */
+static void
+acc_t_end(struct tacc *a)
+{
+	char *s;
+	size_t n, i, lead, chars;
+
+	a->in_t = 0;
+	if (a->b->s == NULL || a->b->len <= a->tstart)
+		return;
+	s = a->b->s + a->tstart;
+	n = a->b->len - a->tstart;
+	if (!a->preserve) {
+		while (n > 0 && is_space((unsigned char)s[n - 1]))
+			n--;
+		for (lead = 0; lead < n && is_space((unsigned char)s[lead]);
+		    lead++)
+			;
+		memmove(s, s + lead, n - lead);
+		n -= lead;
+	}
+	n = unescape(s, n, &a->flags);
+	for (i = 0, chars = a->chars; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (chars == UIMP_CELL_MAX) {
+			a->flags |= UIMP_CELL_TOO_LONG;
+			break;
+		}
+		chars++;
+	}
+	a->chars = chars;
+	a->b->len = a->tstart + i;
+	a->b->s[a->b->len] = '\0';
+}
+
+/* Add a whole string (a <v>): kept as written, but decoded and cut. */
+static int
+acc_string(struct tacc *a, const char *s, size_t n)
+{
+	acc_t_start(a, 1);
+	if (acc_data(a, s, n) != UIMP_OK)
+		return UIMP_ENOMEM;
+	acc_t_end(a);
+	return UIMP_OK;
+}
+
+/* Parsing a whole part at open time. */
+
+static int
+xml_failure(struct ctx *c)
+{
+	char where[128];
+	enum XML_Error code = XML_GetErrorCode(c->p);
+
+	if (c->status != UIMP_OK)
+		return c->status;
+	snprintf(where, sizeof(where), "%s:%lu", c->part,
+	    (unsigned long)XML_GetCurrentLineNumber(c->p));
+	if (code == XML_ERROR_NO_MEMORY)
+		return uimp_err_set(c->e, UIMP_ENOMEM, 0, where, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	return uimp_err_set(c->e, UIMP_EXLSX, 0, where, "%s",
+	    XML_ErrorString(code));
+}
+
+static int
+ctx_parser(struct ctx *c, XML_StartElementHandler start,
+    XML_EndElementHandler end, XML_CharacterDataHandler text)
+{
+	if ((c->p = XML_ParserCreateNS(NULL, NSSEP)) == NULL)
+		return nomem(c->e, c->part);
+	XML_SetUserData(c->p, c);
+	XML_SetElementHandler(c->p, start, end);
+	if (text)
+		XML_SetCharacterDataHandler(c->p, text);
+	XML_SetStartDoctypeDeclHandler(c->p, on_doctype);
+	return UIMP_OK;
+}
+
+static int
+parse_part(struct ctx *c, const struct entry *en,
+    XML_StartElementHandler start, XML_EndElementHandler end,
+    XML_CharacterDataHandler text)
+{
+	struct xlsx *x = c->x;
+	void *p;
+	size_t n;
+	int rc;
+
+	c->part = en->name;
+	if ((rc = ctx_parser(c, start, end, text)) != UIMP_OK)
+		return rc;
+	if ((rc = entry_open(x, en, c->e)) != UIMP_OK)
+		goto out;
+	do {
+		if ((p = XML_GetBuffer(c->p, CHUNK)) == NULL) {
+			rc = nomem(c->e, c->part);
+			goto out;
+		}
+		if ((rc = entry_read(x, p, CHUNK, &n, c->e)) != UIMP_OK)
+			goto out;
+		if (XML_ParseBuffer(c->p, (int)n, n == 0) !=
+		    XML_STATUS_OK) {
+			rc = xml_failure(c);
+			goto out;
+		}
+	} while (n > 0);
+out:
+	entry_close(x);
+	XML_ParserFree(c->p);
+	c->p = NULL;
+	return rc;
+}
+
+/* _rels parts */
+
+static void XMLCALL
+rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	struct rel *r;
+	const char *id, *type, *target, *mode, *slash;
+
+	if (c->status || strcmp(local(name), "Relationship") != 0)
+		return;
+	id = attr(atts, "Id");
+	type = attr(atts, "Type");
+	target = attr(atts, "Target");
+	mode = attr(atts, "TargetMode");
+	if (id == NULL || type == NULL || target == NULL ||
+	    (mode && strcmp(mode, "External") == 0))
+		return;
+	if (grow(&c->rels, &c->caprels, c->nrels, sizeof(*c->rels)))
+		return fail_nomem(c);
+	r = &c->rels[c->nrels];
+	slash = strrchr(type, '/');
+	r->id = strdup(id);
+	r->type = strdup(slash ? slash + 1 : type);
+	r->target = strdup(target);
+	c->nrels++;
+	if (r->id == NULL || r->type == NULL || r->target == NULL)
+		fail_nomem(c);
+}
+
+static void XMLCALL
+no_end(void *ud, const XML_Char *name)
+{
+	(void)ud, (void)name;
+}
+
+static void
+rels_free(struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrels; i++) {
+		free(c->rels[i].id);
+		free(c->rels[i].type);
+		free(c->rels[i].target);
+	}
+	free(c->rels);
+	c->rels = NULL;
+	c->nrels = c->caprels = 0;
+}
+
+static const struct rel *
+rel_by_type(const struct ctx *c, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrels; i++)
+		if (strcmp(c->rels[i].type, type) == 0)
+			return &c->rels[i];
+	return NULL;
+}
+
+static const struct rel *
+rel_by_id(const struct ctx *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nrels; i++)
+		if (strcmp(c->rels[i].id, id) == 0)
+			return &c->rels[i];
+	return NULL;
+}
+
+/*
+ * The part name target points at from a part in folder dir ("" or ending
+ * in '/'): a new string, or NULL when out of memory.
+ */
+static char *
+resolve(const char *dir, const char *target)
+{
+	char *out, *seg, *next, *p;
+	size_t n;
+
+	if (target[0] == '/' || target[0] == '\\')
+		dir = "";
+	n = strlen(dir) + strlen(target) + 2;
+	if ((out = malloc(n)) == NULL)
+		return NULL;
+	snprintf(out, n, "%s%s", dir, target);
+	normalize(out);
+	/* drop "." and "name/.." segments */
+	p = out;
+	for (seg = out; seg && *seg; seg = next) {
+		next = strchr(seg, '/');
+		n = next ? (size_t)(next - seg) : strlen(seg);
+		if (next)
+			next++;
+		if ((n == 1 && seg[0] == '.') || n == 0)
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (p > out) {
+				p--;
+				while (p > out && p[-1] != '/')
+					p--;
+			}
+			continue;
+		}
+		memmove(p, seg, n);
+		p += n;
+		if (next)
+			*p++ = '/';
+	}
+	*p = '\0';
+	return out;
+}
+
+static int
+load_rels(struct ctx *c, const char *name)
+{
+	const struct entry *en;
+
+	if ((en = find_entry(c->x, name)) == NULL)
+		return UIMP_OK;
+	return parse_part(c, en, rels_start, no_end, NULL);
+}
+
+/* workbook.xml */
+
+static void XMLCALL
+workbook_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	struct xlsx *x = c->x;
+	struct sheet *s;
+	const char *ln = local(name), *v, *sname = NULL, *rid = NULL;
+	const char **a;
+	int hidden = 0;
+
+	if (c->status)
+		return;
+	if (strcmp(ln, "workbookPr") == 0) {
+		v = attr(atts, "date1904");
+		x->date1904 = v && (strcmp(v, "1") == 0 ||
+		    strcmp(v, "true") == 0);
+		return;
+	}
+	if (strcmp(ln, "sheet") != 0)
+		return;
+	for (a = atts; a[0]; a += 2) {
+		ln = local(a[0]);
+		if (strcmp(ln, "name") == 0)
+			sname = a[1];
+		else if (strcmp(ln, "state") == 0)
+			hidden = strcmp(a[1], "visible") != 0;
+		else if (strcmp(ln, "id") == 0 && ln != a[0])
+			rid = a[1];
+	}
+	if (sname == NULL)
+		return;
+	if (grow(&x->sheets, &x->capsheets, x->nsheets, sizeof(*x->sheets)))
+		return fail_nomem(c);
+	s = &x->sheets[x->nsheets++];
+	s->name = strdup(sname);
+	s->rid = strdup(rid ? rid : "");
+	s->hidden = hidden;
+	if (s->name == NULL || s->rid == NULL)
+		fail_nomem(c);
+}
+
+/* styles.xml */
+
+static void XMLCALL
+styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	const char *ln = local(name), *id, *code;
+	struct fmtdef *f;
+	int width;
+
+	if (c->status)
+		return;
+	if (strcmp(ln, "numFmts") == 0)
+		c->in_numfmts = 1;
+	else if (strcmp(ln, "cellXfs") == 0)
+		c->in_cellxfs = 1;
+	else if (strcmp(ln, "numFmt") == 0 && c->in_numfmts) {
+		id = attr(atts, "numFmtId");
+		code = attr(atts, "formatCode");
+		if (id == NULL)
+			return;
+		if (grow(&c->fmts, &c->capfmts, c->nfmts, sizeof(*c->fmts)))
+			return fail_nomem(c);
+		f = &c->fmts[c->nfmts++];
+		f->id = (unsigned)strtoul(id, NULL, 10);
+		f->kind = (unsigned char)numfmt_classify(code ? code : "",
+		    &width);
+		f->width = (unsigned char)width;
+	} else if (strcmp(ln, "xf") == 0 && c->in_cellxfs) {
+		id = attr(atts, "numFmtId");
+		if (grow(&c->xfids, &c->capxfids, c->nxfids,
+		    sizeof(*c->xfids)))
+			return fail_nomem(c);
+		c->xfids[c->nxfids++] = id ? (unsigned)strtoul(id, NULL, 10) :
+		    0;
+	}
+}
+
+static void XMLCALL
+styles_end(void *ud, const XML_Char *name)
+{
+	struct ctx *c = ud;
+	const char *ln = local(name);
+
+	if (strcmp(ln, "numFmts") == 0)
+		c->in_numfmts = 0;
+	else if (strcmp(ln, "cellXfs") == 0)
+		c->in_cellxfs = 0;
+}
+
+static int
+fmtcmp(const void *a, const void *b)
+{
+	const struct fmtdef *fa = a, *fb = b;
+
+	return fa->id < fb->id ? -1 : fa->id > fb->id;
+}
+
+static int
+load_styles(struct xlsx *x, const char *part, struct uimp_err *e)
+{
+	struct ctx c;
+	const struct entry *en;
+	struct fmtdef key, *f;
+	size_t i;
+	int rc;
+
+	if ((en = find_entry(x, part)) == NULL)
+		return UIMP_OK;
+	memset(&c, 0, sizeof(c));
+	c.x = x;
+	c.e = e;
+	if ((rc = parse_part(&c, en, styles_start, styles_end, NULL)))
+		goto out;
+	qsort(c.fmts, c.nfmts, sizeof(*c.fmts), fmtcmp);
+	if (c.nxfids && (x->xf = calloc(c.nxfids, sizeof(*x->xf))) == NULL) {
+		rc = nomem(e, part);
+		goto out;
+	}
+	x->nxf = c.nxfids;
+	for (i = 0; i < c.nxfids; i++) {
+		key.id = c.xfids[i];
+		/* A custom format wins over the built-in meaning of its id. */
+		f = c.nfmts ? bsearch(&key, c.fmts, c.nfmts, sizeof(*c.fmts),
+		    fmtcmp) : NULL;
+		if (f) {
+			x->xf[i].kind = f->kind;
+			x->xf[i].width = f->width;
+		} else {
+			x->xf[i].kind = (unsigned char)numfmt_builtin(key.id);
+			x->xf[i].width = 0;
+		}
+	}
+out:
+	free(c.fmts);
+	free(c.xfids);
+	return rc;
+}
+
+/* sharedStrings.xml: one arena of "text NUL flags", offsets apart. */
+
+static void XMLCALL
+sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	const char *ln = local(name), *sp;
+
+	if (c->status)
+		return;
+	if (strcmp(ln, "si") == 0) {
+		c->in_si = 1;
+		c->rph = 0;
+		acc_begin(&c->acc, &c->x->sst);
+	} else if (strcmp(ln, "rPh") == 0)
+		c->rph++;
+	else if (strcmp(ln, "t") == 0 && c->in_si && c->rph == 0) {
+		sp = attr(atts, "space");
+		acc_t_start(&c->acc, sp && strcmp(sp, "preserve") == 0);
+	}
+}
+
+static void XMLCALL
+sst_end(void *ud, const XML_Char *name)
+{
+	struct ctx *c = ud;
+	struct xlsx *x = c->x;
+	const char *ln = local(name);
+
+	if (c->status)
+		return;
+	if (strcmp(ln, "t") == 0 && c->acc.in_t)
+		acc_t_end(&c->acc);
+	else if (strcmp(ln, "rPh") == 0 && c->rph > 0)
+		c->rph--;
+	else if (strcmp(ln, "si") == 0 && c->in_si) {
+		c->in_si = 0;
+		if (grow(&x->sstoff, &x->capsst, x->nsst + 1,
+		    sizeof(*x->sstoff)) ||
+		    buf_addc(&x->sst, '\0') || buf_addc(&x->sst, c->acc.flags))
+			return fail_nomem(c);
+		x->sstoff[x->nsst++] = c->acc.cstart;
+	}
+}
+
+static void XMLCALL
+sst_text(void *ud, const XML_Char *s, int len)
+{
+	struct ctx *c = ud;
+
+	if (c->status || !c->acc.in_t)
+		return;
+	if (acc_data(&c->acc, s, (size_t)len) != UIMP_OK)
+		fail_nomem(c);
+}
+
+static int
+load_sst(struct xlsx *x, const char *part, struct uimp_err *e)
+{
+	struct ctx c;
+	const struct entry *en;
+	char *s;
+	int rc;
+
+	if ((en = find_entry(x, part)) == NULL)
+		return UIMP_OK;
+	memset(&c, 0, sizeof(c));
+	c.x = x;
+	c.e = e;
+	if ((rc = parse_part(&c, en, sst_start, sst_end, sst_text)))
+		return rc;
+	if (grow(&x->sstoff, &x->capsst, x->nsst, sizeof(*x->sstoff)))
+		return nomem(e, part);
+	x->sstoff[x->nsst] = x->sst.len;
+	/* give back what doubling left over */
+	if (x->sst.len + 1 < x->sst.cap &&
+	    (s = realloc(x->sst.s, x->sst.len + 1)) != NULL) {
+		x->sst.s = s;
+		x->sst.cap = x->sst.len + 1;
+	}
+	return UIMP_OK;
+}
+
+/* The sheet: one row per call. */
+
+static void
+sheet_fail(struct xlsx *x, const char *fmt, const char *arg)
+{
+	fail_at(&x->c, fmt, arg);
+}
+
+static int
+slot_get(struct xlsx *x, size_t col, struct slot **out)
+{
+	struct slot *s = x->slots;
+	struct uimp_cell *c;
+	size_t cap = x->capslots;
+
+	if (col >= x->capslots) {
+		if (grow(&s, &cap, col, sizeof(*s)) != UIMP_OK)
+			return UIMP_ENOMEM;
+		x->slots = s;
+		if ((c = realloc(x->cells, cap * sizeof(*c))) == NULL)
+			return UIMP_ENOMEM;
+		x->cells = c;
+		x->capslots = cap;
+	}
+	while (x->nslots <= col) {
+		s = &x->slots[x->nslots++];
+		memset(s, 0, sizeof(*s));
+	}
+	*out = &x->slots[col];
+	return UIMP_OK;
+}
+
+/* Column index of the letters at the start of ref, or -1 when none. */
+static long
+ref_col(const char *ref, int *bad)
+{
+	long col = 0;
+	int n = 0;
+
+	*bad = 0;
+	for (; (*ref >= 'A' && *ref <= 'Z') || (*ref >= 'a' && *ref <= 'z');
+	    ref++, n++) {
+		col = col * 26 + (ascii_lower((unsigned char)*ref) - 'a' + 1);
+		if (col > UIMP_COLS_MAX) {
+			*bad = 1;
+			return -1;
+		}
+	}
+	return n ? col - 1 : -1;
+}
+
+static void XMLCALL
+sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	struct xlsx *x = c->x;
+	const char *ln = local(name), *v;
+	char *end;
+	unsigned long n;
+	long col;
+	int bad;
+
+	if (c->status)
+		return;
+	if (x->in_c) {
+		if (strcmp(ln, "v") == 0) {
+			x->has_v = 1;
+			c->in_v = 1;
+			buf_reset(&x->vbuf);
+		} else if (strcmp(ln, "f") == 0)
+			x->has_f = 1;
+		else if (strcmp(ln, "is") == 0) {
+			x->has_is = 1;
+			c->in_is = 1;
+		} else if (strcmp(ln, "rPh") == 0)
+			c->rph++;
+		else if (strcmp(ln, "t") == 0 && c->in_is && c->rph == 0) {
+			v = attr(atts, "space");
+			acc_t_start(&c->acc, v && strcmp(v, "preserve") == 0);
+		}
+		return;
+	}
+	if (strcmp(ln, "row") == 0) {
+		if ((v = attr(atts, "r")) != NULL) {
+			n = strtoul(v, &end, 10);
+			if (end == v || *end != '\0' || n == 0 || n > ROWS_MAX ||
+			    v[0] == '-')
+				return sheet_fail(x, "row number '%s' out of "
+				    "range (1 to 1048576)", v);
+		} else if ((n = x->rownum + 1) > ROWS_MAX)
+			return sheet_fail(x, "more than %s rows", "1048576");
+		x->rownum = n;
+		x->in_row = 1;
+		x->nslots = 0;
+		x->col = -1;
+		buf_reset(&x->text);
+	} else if (strcmp(ln, "c") == 0 && x->in_row) {
+		col = -1;
+		if ((v = attr(atts, "r")) != NULL) {
+			col = ref_col(v, &bad);
+			if (bad)
+				return sheet_fail(x, "cell reference '%s' "
+				    "beyond column XFD (16384)", v);
+		}
+		if (col < 0)
+			col = x->col + 1;
+		if (col >= UIMP_COLS_MAX)
+			return sheet_fail(x, "a cell beyond column XFD "
+			    "(16384) in %s", c->part);
+		x->col = col;
+		x->in_c = 1;
+		x->has_f = x->has_v = x->has_is = 0;
+		c->in_is = c->in_v = 0;
+		c->rph = 0;
+		buf_reset(&x->vbuf);
+		v = attr(atts, "t");
+		if (v == NULL || strcmp(v, "n") == 0)
+			x->ct = T_N;
+		else if (strcmp(v, "s") == 0)
+			x->ct = T_S;
+		else if (strcmp(v, "str") == 0)
+			x->ct = T_STR;
+		else if (strcmp(v, "inlineStr") == 0)
+			x->ct = T_INLINE;
+		else if (strcmp(v, "b") == 0)
+			x->ct = T_B;
+		else if (strcmp(v, "e") == 0)
+			x->ct = T_E;
+		else if (strcmp(v, "d") == 0)
+			x->ct = T_D;
+		else
+			x->ct = T_N;
+		v = attr(atts, "s");
+		x->cs = v ? strtoul(v, NULL, 10) : 0;
+		acc_begin(&c->acc, &x->text);
+	}
+}
+
+static int
+cell_kind(const struct xlsx *x, int *width)
+{
+	*width = 0;
+	if (x->cs >= x->nxf)
+		return NUMFMT_GENERAL;
+	*width = x->xf[x->cs].width;
+	return x->xf[x->cs].kind;
+}
+
+/* Put the text out into the cell's slot s, from the cell's start. */
+static int
+cell_text(struct xlsx *x, struct slot *s, int type, const char *out)
+{
+	struct tacc *a = &x->c.acc;
+
+	buf_reset(&x->vbuf);
+	a->b->len = a->cstart;
+	if (a->b->s)
+		a->b->s[a->b->len] = '\0';
+	if (buf_adds(a->b, out) != UIMP_OK)
+		return UIMP_ENOMEM;
+	a->chars = strlen(out);
+	s->type = type;
+	return UIMP_OK;
+}
+
+/* The cell is complete: work out its type and text. */
+static int
+cell_end(struct xlsx *x)
+{
+	struct ctx *c = &x->c;
+	struct tacc *a = &c->acc;
+	struct slot *s;
+	const char *v;
+	char out[NUMFMT_BUFSZ], *end;
+	unsigned long idx;
+	size_t vlen;
+	double d;
+	int kind, width, rc;
+
+	if ((rc = slot_get(x, (size_t)x->col, &s)) != UIMP_OK)
+		return rc;
+	memset(s, 0, sizeof(*s));
+	v = x->vbuf.s ? x->vbuf.s : "";
+	vlen = x->vbuf.len;
+	if (x->has_f && (!x->has_v || (vlen == 0 && x->ct != T_STR))) {
+		s->type = UIMP_CELL_EMPTY;
+		s->flags = UIMP_CELL_NO_CACHE;
+		return UIMP_OK;
+	}
+	if (x->ct == T_INLINE || (x->has_is && !x->has_v)) {
+		if (!x->has_is && x->has_v &&
+		    acc_string(a, v, vlen) != UIMP_OK)
+			return UIMP_ENOMEM;
+		s->type = x->has_is || x->has_v ? UIMP_CELL_TEXT :
+		    UIMP_CELL_EMPTY;
+		goto arena;
+	}
+	/* every other type needs a value */
+	a->b->len = a->cstart;
+	if (!x->has_v || (vlen == 0 && x->ct != T_STR && x->ct != T_S)) {
+		s->type = UIMP_CELL_EMPTY;
+		return UIMP_OK;
+	}
+	switch (x->ct) {
+	case T_S:
+		while (vlen > 0 && is_space((unsigned char)v[vlen - 1]))
+			vlen--;
+		v += strspn(v, " \t\r\n");
+		if (*v == '\0') {
+			s->type = UIMP_CELL_EMPTY;
+			return UIMP_OK;
+		}
+		idx = strtoul(v, &end, 10);
+		if (v[0] < '0' || v[0] > '9' ||
+		    (*end != '\0' && !is_space((unsigned char)*end)) ||
+		    idx >= x->nsst) {
+			snprintf(out, sizeof(out), "%.40s", v);
+			fail_at(c, "shared string index '%s' out of range",
+			    out);
+			return UIMP_EXLSX;
+		}
+		s->type = UIMP_CELL_TEXT;
+		s->ext = x->sst.s + x->sstoff[idx];
+		s->len = x->sstoff[idx + 1] - x->sstoff[idx] - 2;
+		s->flags = (unsigned char)x->sst.s[x->sstoff[idx + 1] - 1];
+		return UIMP_OK;
+	case T_STR:
+		if (vlen == 0) {
+			s->type = UIMP_CELL_EMPTY;
+			return UIMP_OK;
+		}
+		s->type = UIMP_CELL_TEXT;
+		break;
+	case T_E:
+		s->type = UIMP_CELL_ERROR;
+		break;
+	case T_B:
+		if (numfmt_parse(v, vlen, &d) == 0)
+			return cell_text(x, s, UIMP_CELL_BOOL, d != 0 ? "1" :
+			    "0");
+		if (strcmp(v, "true") == 0 || strcmp(v, "TRUE") == 0)
+			return cell_text(x, s, UIMP_CELL_BOOL, "1");
+		if (strcmp(v, "false") == 0 || strcmp(v, "FALSE") == 0)
+			return cell_text(x, s, UIMP_CELL_BOOL, "0");
+		s->type = UIMP_CELL_TEXT;
+		break;
+	case T_D:
+		kind = cell_kind(x, &width);
+		if (vlen < sizeof(out) &&
+		    numfmt_iso(v, kind, out, sizeof(out)) == 0)
+			return cell_text(x, s, UIMP_CELL_DATE, out);
+		s->type = UIMP_CELL_TEXT;
+		break;
+	default:
+		if (numfmt_parse(v, vlen, &d) != 0) {
+			s->type = UIMP_CELL_TEXT;
+			break;
+		}
+		kind = cell_kind(x, &width);
+		if (kind == NUMFMT_ZEROPAD &&
+		    numfmt_zeropad(d, width, out, sizeof(out)) == 0)
+			return cell_text(x, s, UIMP_CELL_NUMBER, out);
+		if (kind != NUMFMT_GENERAL && kind != NUMFMT_ZEROPAD &&
+		    numfmt_serial(d, x->date1904, kind, out,
+		    sizeof(out)) == 0)
+			return cell_text(x, s, UIMP_CELL_DATE, out);
+		numfmt_number(d, out, sizeof(out));
+		return cell_text(x, s, UIMP_CELL_NUMBER, out);
+	}
+	if (acc_string(a, v, vlen) != UIMP_OK)
+		return UIMP_ENOMEM;
+arena:
+	s->flags = a->flags;
+	s->off = a->cstart;
+	s->len = a->b->len - a->cstart;
+	/* each cell's text ends with its own NUL in the arena */
+	return buf_addc(a->b, '\0');
+}
+
+static void
+row_end(struct xlsx *x)
+{
+	struct slot *s;
+	struct uimp_cell *cl;
+	size_t i, n = 0;
+
+	for (i = 0; i < x->nslots; i++)
+		if (x->slots[i].type != UIMP_CELL_EMPTY || x->slots[i].flags)
+			n = i + 1;
+	for (i = 0; i < n; i++) {
+		s = &x->slots[i];
+		cl = &x->cells[i];
+		cl->type = s->type;
+		cl->flags = s->flags;
+		cl->len = s->len;
+		if (s->ext)
+			cl->text = s->ext;
+		else if (s->type == UIMP_CELL_EMPTY || x->text.s == NULL)
+			cl->text = "", cl->len = 0;
+		else
+			cl->text = x->text.s + s->off;
+	}
+	x->row.num = x->rownum;
+	x->row.ncells = n;
+	x->row.cells = n ? x->cells : NULL;
+	x->have_row = 1;
+}
+
+static void XMLCALL
+sheet_end(void *ud, const XML_Char *name)
+{
+	struct ctx *c = ud;
+	struct xlsx *x = c->x;
+	const char *ln = local(name);
+	int rc;
+
+	if (c->status)
+		return;
+	if (x->in_c) {
+		if (strcmp(ln, "t") == 0 && c->acc.in_t)
+			acc_t_end(&c->acc);
+		else if (strcmp(ln, "v") == 0)
+			c->in_v = 0;
+		else if (strcmp(ln, "is") == 0)
+			c->in_is = 0;
+		else if (strcmp(ln, "rPh") == 0 && c->rph > 0)
+			c->rph--;
+		else if (strcmp(ln, "c") == 0) {
+			x->in_c = 0;
+			if ((rc = cell_end(x)) == UIMP_ENOMEM)
+				fail_nomem(c);
+		}
+		return;
+	}
+	if (strcmp(ln, "row") == 0 && x->in_row) {
+		x->in_row = 0;
+		row_end(x);
+		XML_StopParser(c->p, XML_TRUE);
+	}
+}
+
+static void XMLCALL
+sheet_text(void *ud, const XML_Char *s, int len)
+{
+	struct ctx *c = ud;
+	struct xlsx *x = c->x;
+	size_t n = (size_t)len;
+
+	if (c->status)
+		return;
+	if (c->acc.in_t) {
+		if (acc_data(&c->acc, s, n) != UIMP_OK)
+			fail_nomem(c);
+	} else if (c->in_v) {
+		if (x->vbuf.len + n > RAW_MAX) {
+			n = x->vbuf.len < RAW_MAX ? RAW_MAX - x->vbuf.len : 0;
+			while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+				n--;
+			c->acc.flags |= UIMP_CELL_TOO_LONG;
+		}
+		if (buf_add(&x->vbuf, s, n) != UIMP_OK)
+			fail_nomem(c);
+	}
+}
+
+static int
+xlsx_next(struct uimp_reader *r, const struct uimp_row **row,
+    struct uimp_err *e)
+{
+	struct xlsx *x = r->impl;
+	enum XML_Status st;
+	void *p;
+	size_t n;
+	int rc;
+
+	*row = NULL;
+	if (x->failed)
+		goto failed;
+	x->have_row = 0;
+	for (;;) {
+		if (x->suspended) {
+			x->suspended = 0;
+			st = XML_ResumeParser(x->c.p);
+		} else if (x->final)
+			return UIMP_OK;
+		else {
+			if ((p = XML_GetBuffer(x->c.p, CHUNK)) == NULL) {
+				x->failed = nomem(&x->err, x->c.part);
+				goto failed;
+			}
+			rc = entry_read(x, p, CHUNK, &n, &x->err);
+			if (rc != UIMP_OK) {
+				x->failed = rc;
+				goto failed;
+			}
+			x->final = n == 0;
+			st = XML_ParseBuffer(x->c.p, (int)n, x->final);
+		}
+		if (st == XML_STATUS_ERROR) {
+			x->failed = xml_failure(&x->c);
+			goto failed;
+		}
+		if (st == XML_STATUS_SUSPENDED) {
+			x->suspended = 1;
+			if (x->have_row) {
+				*row = &x->row;
+				return UIMP_OK;
+			}
+		}
+	}
+failed:
+	if (e)
+		*e = x->err;
+	return x->failed;
+}
+
+static void
+xlsx_release(struct uimp_reader *r)
+{
+	struct xlsx *x = r->impl;
+	size_t i;
+
+	if (x == NULL)
+		return;
+	if (x->c.p)
+		XML_ParserFree(x->c.p);
+	if (x->zf) {
+		entry_close(x);
+		unzClose(x->zf);
+	}
+	for (i = 0; i < x->nent; i++)
+		free(x->ent[i].name);
+	free(x->ent);
+	for (i = 0; i < x->nsheets; i++) {
+		free(x->sheets[i].name);
+		free(x->sheets[i].rid);
+	}
+	free(x->sheets);
+	buf_release(&x->sst);
+	free(x->sstoff);
+	free(x->xf);
+	free(x->sheetname);
+	free(x->sheetpart);
+	buf_release(&x->vbuf);
+	buf_release(&x->text);
+	free(x->slots);
+	free(x->cells);
+	free(x);
+	r->impl = NULL;
+}
+
+/* Opening: the package, the workbook, the sheet. */
+
+/* Refuse zips that hold another format, naming it. */
+static int
+other_format(struct xlsx *x, struct uimp_err *e)
+{
+	const struct entry *en;
+	char mime[128];
+	size_t n = 0, got;
+	int rc;
+
+	if ((en = find_entry(x, "mimetype")) != NULL) {
+		if ((rc = entry_open(x, en, e)) != UIMP_OK)
+			return rc;
+		while (n < sizeof(mime) - 1) {
+			if ((rc = entry_read(x, mime + n, sizeof(mime) - 1 - n,
+			    &got, e)) != UIMP_OK)
+				return rc;
+			if (got == 0)
+				break;
+			n += got;
+		}
+		entry_close(x);
+		mime[n] = '\0';
+		if (strncmp(mime, "application/vnd.oasis.opendocument.spreadsheet",
+		    46) == 0)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "an OpenDocument spreadsheet (.ods), not xlsx: "
+			    "save it as .xlsx or CSV (UTF-8)");
+		if (strncmp(mime, "application/vnd.oasis.opendocument.", 35) ==
+		    0)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "an OpenDocument file, not a spreadsheet: save it "
+			    "as .xlsx or CSV (UTF-8)");
+	}
+	return UIMP_OK;
+}
+
+static int
+xlsb_error(struct xlsx *x, struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+	    "an Excel binary workbook (.xlsb), not xlsx: save it as .xlsx or "
+	    "CSV (UTF-8)");
+}
+
+/* Find the workbook part through _rels/.rels; *out is a new string. */
+static int
+find_workbook(struct xlsx *x, char **out, struct uimp_err *e)
+{
+	struct ctx c;
+	const struct rel *rel;
+	int rc;
+
+	*out = NULL;
+	memset(&c, 0, sizeof(c));
+	c.x = x;
+	c.e = e;
+	if ((rc = load_rels(&c, "_rels/.rels")) != UIMP_OK)
+		goto out;
+	if ((rel = rel_by_type(&c, "officeDocument")) != NULL) {
+		if ((*out = resolve("", rel->target)) == NULL) {
+			rc = nomem(e, x->display);
+			goto out;
+		}
+	} else if (find_entry(x, "xl/workbook.xml") != NULL) {
+		/* no package relationships: try where Excel puts it */
+		if ((*out = strdup("xl/workbook.xml")) == NULL)
+			rc = nomem(e, x->display);
+	} else if (find_entry(x, "xl/workbook.bin") != NULL)
+		rc = xlsb_error(x, e);
+	else
+		rc = uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "not an xlsx file: no workbook part");
+	if (rc == UIMP_OK && ends_with_ci(*out, ".bin"))
+		rc = xlsb_error(x, e);
+	if (rc == UIMP_OK && find_entry(x, *out) == NULL)
+		rc = uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "not an xlsx file: no workbook part");
+out:
+	if (rc != UIMP_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	rels_free(&c);
+	return rc;
+}
+
+static int
+is_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static int
+no_such_sheet(struct xlsx *x, const char *want, struct uimp_err *e)
+{
+	char list[200];
+	size_t i, n = 0;
+
+	list[0] = '\0';
+	for (i = 0; i < x->nsheets && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s'%s'",
+		    i ? ", " : "", x->sheets[i].name);
+	if (n >= sizeof(list))
+		memcpy(list + sizeof(list) - 5, "...", 4);
+	if (x->nsheets == 0)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "no sheet '%s': the workbook has no sheets", want);
+	return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+	    "no sheet '%s'; the sheets are %s", want, list);
+}
+
+/* Pick the sheet and set x->sheetname, x->sheetpart. */
+static int
+pick_sheet(struct xlsx *x, struct ctx *wr, const char *dir,
+    const char *want, struct uimp_err *e)
+{
+	const struct rel *rel;
+	struct sheet *s = NULL;
+	unsigned long pos;
+	size_t i;
+
+	if (want == NULL) {
+		for (i = 0; i < x->nsheets && s == NULL; i++) {
+			rel = rel_by_id(wr, x->sheets[i].rid);
+			if (!x->sheets[i].hidden && rel &&
+			    strcmp(rel->type, "chartsheet") != 0)
+				s = &x->sheets[i];
+		}
+		if (s == NULL)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "no visible worksheet in the workbook");
+	} else {
+		if (is_digits(want)) {
+			pos = strtoul(want, NULL, 10);
+			if (pos >= 1 && pos <= x->nsheets)
+				s = &x->sheets[pos - 1];
+		}
+		for (i = 0; i < x->nsheets && s == NULL; i++)
+			if (strcmp(x->sheets[i].name, want) == 0)
+				s = &x->sheets[i];
+		for (i = 0; i < x->nsheets && s == NULL; i++)
+			if (ascii_casecmp(x->sheets[i].name, want) == 0)
+				s = &x->sheets[i];
+		if (s == NULL)
+			return no_such_sheet(x, want, e);
+	}
+	if ((rel = rel_by_id(wr, s->rid)) == NULL)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "sheet '%s' has no part in the package", s->name);
+	if (strcmp(rel->type, "chartsheet") == 0)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "sheet '%s' is a chart, not a worksheet", s->name);
+	if ((x->sheetname = strdup(s->name)) == NULL ||
+	    (x->sheetpart = resolve(dir, rel->target)) == NULL)
+		return nomem(e, x->display);
+	return UIMP_OK;
+}
+
+static int
+open_sheet(struct xlsx *x, struct uimp_err *e)
+{
+	const struct entry *en;
+	int rc;
+
+	if ((en = find_entry(x, x->sheetpart)) == NULL)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "no part '%s' for sheet '%s'", x->sheetpart, x->sheetname);
+	x->c.x = x;
+	x->c.e = &x->err;
+	x->c.part = en->name;
+	if ((rc = ctx_parser(&x->c, sheet_start, sheet_end, sheet_text)))
+		return rc == UIMP_ENOMEM ? nomem(e, x->display) : rc;
+	return entry_open(x, en, e);
+}
+
+int
+xlsx_reader_init(struct uimp_reader *r, const char *path,
+    const char *display, const char *sheet, struct uimp_err *e)
+{
+	struct xlsx *x;
+	struct ctx wr;
+	const struct rel *rel;
+	char *wb = NULL, *dir = NULL, *relsname = NULL, *part = NULL;
+	const char *base;
+	size_t n;
+	int rc;
+
+	memset(&wr, 0, sizeof(wr));
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return nomem(e, display);
+	x->display = display;
+	r->impl = x;
+	r->next = xlsx_next;
+	r->release = xlsx_release;
+	if ((x->zf = unzOpen64(path)) == NULL)
+		return uimp_err_set(e, UIMP_EXLSX, 0, display,
+		    "not an xlsx file: not a zip archive");
+	if ((rc = list_entries(x, e)) != UIMP_OK ||
+	    (rc = other_format(x, e)) != UIMP_OK ||
+	    (rc = find_workbook(x, &wb, e)) != UIMP_OK)
+		goto out;
+
+	/* the workbook's folder and its own relationships */
+	base = strrchr(wb, '/');
+	n = base ? (size_t)(base - wb + 1) : 0;
+	if ((dir = malloc(n + 1)) == NULL ||
+	    (relsname = malloc(strlen(wb) + 16)) == NULL) {
+		rc = nomem(e, display);
+		goto out;
+	}
+	memcpy(dir, wb, n);
+	dir[n] = '\0';
+	sprintf(relsname, "%s_rels/%s.rels", dir, wb + n);
+	wr.x = x;
+	wr.e = e;
+	if ((rc = load_rels(&wr, relsname)) != UIMP_OK)
+		goto out;
+	{
+		struct ctx c;
+
+		memset(&c, 0, sizeof(c));
+		c.x = x;
+		c.e = e;
+		if ((rc = parse_part(&c, find_entry(x, wb), workbook_start,
+		    no_end, NULL)) != UIMP_OK)
+			goto out;
+	}
+	if ((rc = pick_sheet(x, &wr, dir, sheet, e)) != UIMP_OK)
+		goto out;
+	if ((rel = rel_by_type(&wr, "styles")) != NULL) {
+		if ((part = resolve(dir, rel->target)) == NULL) {
+			rc = nomem(e, display);
+			goto out;
+		}
+		if ((rc = load_styles(x, part, e)) != UIMP_OK)
+			goto out;
+		free(part);
+		part = NULL;
+	}
+	if ((rel = rel_by_type(&wr, "sharedStrings")) != NULL) {
+		if ((part = resolve(dir, rel->target)) == NULL) {
+			rc = nomem(e, display);
+			goto out;
+		}
+		if ((rc = load_sst(x, part, e)) != UIMP_OK)
+			goto out;
+	}
+	if ((rc = open_sheet(x, e)) != UIMP_OK)
+		goto out;
+	r->sheet = x->sheetname;
+out:
+	rels_free(&wr);
+	free(part);
+	free(relsname);
+	free(dir);
+	free(wb);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * tap.h: a minimal Test Anything Protocol producer for the C unit tests.
+ */
+#ifndef TAP_H
+#define TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int tap_n, tap_failed;
+
+static int
+tap_ok(int cond, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	printf("%sok %d - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (!cond) {
+		printf(" # %s:%d", file, line);
+		tap_failed++;
+	}
+	printf("\n");
+	fflush(stdout);
+	return cond;
+}
+
+#define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+
+/* ok() on two strings, printing both when they differ */
+#define is(got, want, ...) (ok(tap_streq((got), (want)), __VA_ARGS__) || \
+	(printf("#   got: '%s'\n#  want: '%s'\n", (got) ? (got) : "(null)", \
+	    (want) ? (want) : "(null)"), 0))
+
+static int
+tap_streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static int
+done_testing(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed != 0;
+}
+
+#endif

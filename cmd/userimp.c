@@ -76,6 +76,8 @@ main(int argc, char *argv[])
 	if ((size_t)snprintf(path, sizeof(path), "%s/userimp-%s", dir,
 	    argv[0]) >= sizeof(path))
 		errx(EXIT_USAGE, "'%s': path too long", dir);
+	/* the command names itself in its messages as userimp-<cmd> */
+	argv[0] = strrchr(path, '/') + 1;
 	execv(path, argv);
 	if (errno == ENOENT) {
 		warnx("'%s' is not a userimp command; see 'userimp --help'",

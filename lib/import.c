@@ -198,6 +198,19 @@ keyset_release(struct keyset *k)
 
 /* findings */
 
+/* Keep a finding for the job record. */
+static int
+log_finding(struct ctx *c, const struct uimp_finding *f)
+{
+	if (c->log == NULL)
+		return UIMP_OK;
+	/* F row sev code \0 column \0 field \0 message \0 */
+	fprintf(c->log, "F%lu %d %s%c%s%c%s%c%s%c", f->row, f->severity,
+	    f->code, 0, f->column ? f->column : "", 0,
+	    f->field ? f->field : "", 0, f->message, 0);
+	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+}
+
 /*
  * Report a finding on row (0: the file) and column index col (-1: none),
  * keep it for the job record; an error marks the row rejected.
@@ -235,12 +248,7 @@ report(struct ctx *c, unsigned long row, int col, int sev, const char *code,
 		c->sum->warnings++;
 	if (c->fn && c->fn(&f, c->arg) != 0)
 		c->stop = 1;
-	if (c->log == NULL)
-		return UIMP_OK;
-	/* F row sev code \0 column \0 field \0 message \0 */
-	fprintf(c->log, "F%lu %d %s%c%s%c%s%c%s%c", row, sev, code, 0,
-	    f.column ? f.column : "", 0, f.field ? f.field : "", 0, msg, 0);
-	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+	return log_finding(c, &f);
 }
 
 /* Keep a rejected row's cells (passwords left out) for the job record. */
@@ -437,7 +445,7 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 	const struct uimp_field_info *fi;
 	const char *nv, *key = r->v[c->key];
 	char who[128], q[64];
-	unsigned long bit, missing = 0;
+	unsigned long bit, missing = 0, acts = r->filled | r->bad;
 	int f, rc, changed = 0, haspw;
 
 	r->action = ACT_REJECT;
@@ -471,11 +479,18 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 		r->action = ACT_INSERT;
 	} else {
 		out->id = st->id;
+		/* under --empty clear an empty optional cell is an update */
+		if (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR)
+			for (f = 0; f < UIMP_F_COUNT; f++)
+				if (!(uimp_field_info(f)->flags &
+				    (UIMP_FIELD_REQUIRED |
+				    UIMP_FIELD_EXPORT_ONLY)))
+					acts |= r->present & 1UL << f;
 		if (c->o->mode == UIMP_MODE_INSERT)
 			return report(c, r->row, c->colof[c->key],
 			    UIMP_SEV_ERROR, "exists", "user %s exists "
 			    "already (--mode insert)", q);
-		if (((r->filled | r->bad) & ~(1UL << c->key)) == 0)
+		if ((acts & ~(1UL << c->key)) == 0)
 			return report(c, r->row, -1, UIMP_SEV_ERROR,
 			    "nothing_to_update", "nothing to update: every "
 			    "cell but the key is empty");
@@ -993,6 +1008,9 @@ log_str(FILE *f, struct buf *b)
 	int ch;
 
 	buf_reset(b);
+	if (buf_grow(b, 0) != UIMP_OK)
+		return -1;
+	b->s[0] = '\0';
 	while ((ch = getc(f)) != EOF && ch != 0)
 		if (buf_addc(b, ch))
 			return -1;
@@ -1093,6 +1111,25 @@ record_job(struct ctx *c, const char *outcome, const char *sha,
 	if ((rc = db_job_insert(c->db, &j, &c->sum->job, e)) != UIMP_OK)
 		return rc;
 	return write_log(c, c->sum->job, e);
+}
+
+/* Keep the failure that stopped the reading as the job's finding. */
+static void
+log_failure(struct ctx *c, const struct uimp_err *e)
+{
+	struct uimp_finding f;
+	char msg[512];
+
+	if (strcmp(e->where, c->file) == 0 || *e->where == '\0')
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+	else
+		snprintf(msg, sizeof(msg), "%s: %s", e->where, e->msg);
+	memset(&f, 0, sizeof(f));
+	f.file = c->file;
+	f.severity = UIMP_SEV_ERROR;
+	f.code = "unreadable";
+	f.message = msg;
+	log_finding(c, &f);
 }
 
 static int
@@ -1205,9 +1242,8 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO) {
 		/* keep a record of the failed run, then report the failure */
 		rrc = rc;
-		report(&c, 0, -1, UIMP_SEV_ERROR, "unreadable", "%s%s%s",
-		    e->where, *e->where ? ": " : "", e->msg);
 		re = *e;
+		log_failure(&c, &re);
 		memset(sum, 0, sizeof(*sum));
 		if ((rc = db_begin(c.db, e)) == UIMP_OK &&
 		    (rc = record_job(&c, "failed", *sha ? sha : NULL,

@@ -30,11 +30,6 @@ tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-/* ok() on two strings, printing both when they differ */
-#define is(got, want, ...) (ok(tap_streq((got), (want)), __VA_ARGS__) || \
-	(printf("#   got: '%s'\n#  want: '%s'\n", (got) ? (got) : "(null)", \
-	    (want) ? (want) : "(null)"), 0))
-
 static int
 tap_streq(const char *a, const char *b)
 {
@@ -44,6 +39,20 @@ tap_streq(const char *a, const char *b)
 		a++, b++;
 	return *a == *b;
 }
+
+/* Print both strings when they differ; returns whether they are equal. */
+static int
+tap_diag(int same, const char *got, const char *want)
+{
+	if (!same)
+		printf("#   got: '%s'\n#  want: '%s'\n", got ? got : "(null)",
+		    want ? want : "(null)");
+	return same;
+}
+
+/* ok() on two strings, printing both when they differ */
+#define is(got, want, ...) tap_diag(ok(tap_streq((got), (want)), \
+	__VA_ARGS__), (got), (want))
 
 static int
 done_testing(void)

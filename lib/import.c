@@ -610,7 +610,7 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 			    UIMP_CELL_MAX);
 			continue;
 		}
-		need = cell->len + 1;
+		need = cell->len + 8;	/* "0" in an active column: "blocked" */
 		if (buf_grow(&c->tmp, need))
 			return nomem(e);
 		if (uimp_field_check(f, c->cols[i].active, cell->text,

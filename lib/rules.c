@@ -209,6 +209,21 @@ edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
+/*
+ * How far header h is from known name k: the edit distance, halved when
+ * h starts with k ("E-Mail Address" is nearer email than address).
+ */
+static int
+nearness(const char *h, const char *k)
+{
+	size_t n = strlen(k);
+	int d = edit_distance(h, k);
+
+	if (n >= 4 && strncmp(h, k, n) == 0)
+		d /= 2;
+	return d;
+}
+
 const char *
 uimp_field_nearest(const char *header)
 {
@@ -219,13 +234,13 @@ uimp_field_nearest(const char *header)
 	uimp_header_normalize(header, h, sizeof(h));
 	for (f = 0; f < UIMP_F_COUNT; f++) {
 		uimp_header_normalize(fields[f].name, k, sizeof(k));
-		if ((d = edit_distance(h, k)) < bestd) {
+		if ((d = nearness(h, k)) < bestd) {
 			bestd = d;
 			best = f;
 		}
 		for (a = fields[f].aliases; *a != NULL; a++) {
 			uimp_header_normalize(*a, k, sizeof(k));
-			if ((d = edit_distance(h, k)) < bestd) {
+			if ((d = nearness(h, k)) < bestd) {
 				bestd = d;
 				best = f;
 			}
@@ -401,7 +416,8 @@ show_char(char *out, size_t outsz, const char *s, size_t n, unsigned long cp)
 		snprintf(out, outsz, "'%c'", (int)cp);
 	else if (cp == ' ')
 		snprintf(out, outsz, "a space");
-	else if (is_letter(cp) || cp > 0xff)
+	else if (!is_space(cp) && !is_format(cp) && !is_control(cp) &&
+	    cp > 0xa0)
 		snprintf(out, outsz, "'%.*s' (U+%04lX)", (int)n, s, cp);
 	else
 		snprintf(out, outsz, "U+%04lX", cp);
@@ -768,6 +784,9 @@ check_email(const char *s, size_t n, struct uimp_verdict *v)
 	if (at == s)
 		return verdict(v, "format", "%s is not an email address: "
 		    "nothing before the @", q);
+	if (at + 1 == end)
+		return verdict(v, "format", "%s is not an email address: "
+		    "nothing after the @", q);
 	for (i = 0; s + i < at; i++) {
 		c = (unsigned char)s[i];
 		if (c <= ' ' || c >= 0x7f || strchr("<>()[],;:\"", c) != NULL)
@@ -959,7 +978,7 @@ trim(const char **s, size_t *n)
 	size_t len = *n;
 
 	for (;;) {
-		if (len > 0 && strchr(" \t\r\n", p[0]) != NULL && p[0] != '\0')
+		if (len > 0 && p[0] != '\0' && strchr(" \t\r\n", p[0]) != NULL)
 			p++, len--;
 		else if (nbsp_at(p, len))
 			p += 2, len -= 2;

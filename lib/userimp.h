@@ -268,7 +268,8 @@ struct uimp_verdict {
 /*
  * Check the cell text in[0..len) for field f (active: the column was
  * "active", see uimp_field_lookup()) and write the value to store into
- * out (outsz bytes, NUL-terminated; at most len + 1 bytes are needed):
+ * out (outsz bytes, NUL-terminated; len + 1 bytes, and at least 8 for
+ * status, are enough):
  * trimmed text, "0"/"1" for flags, "active"/"blocked" for status, a
  * normalized phone, the digits of contact_no.  An empty cell (after
  * trimming) is good here and gives "": whether it may be empty is the

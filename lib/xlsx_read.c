@@ -1179,21 +1179,29 @@ cell_kind(const struct xlsx *x, int *width)
 	return x->xf[x->cs].kind;
 }
 
-/* Put the text out into the cell's slot s, from the cell's start. */
+/* The slot s holds the cell's text in the arena, from the cell's start. */
+static int
+slot_arena(struct tacc *a, struct slot *s)
+{
+	s->flags = a->flags;
+	s->off = a->cstart;
+	s->len = a->b->len - a->cstart;
+	/* each cell's text ends with its own NUL in the arena */
+	return buf_addc(a->b, '\0');
+}
+
+/* Put the text out into the cell's slot s, in place of what it had. */
 static int
 cell_text(struct xlsx *x, struct slot *s, int type, const char *out)
 {
 	struct tacc *a = &x->c.acc;
 
-	buf_reset(&x->vbuf);
 	a->b->len = a->cstart;
-	if (a->b->s)
-		a->b->s[a->b->len] = '\0';
 	if (buf_adds(a->b, out) != UIMP_OK)
 		return UIMP_ENOMEM;
 	a->chars = strlen(out);
 	s->type = type;
-	return UIMP_OK;
+	return slot_arena(a, s);
 }
 
 /* The cell is complete: work out its type and text. */
@@ -1215,7 +1223,8 @@ cell_end(struct xlsx *x)
 	memset(s, 0, sizeof(*s));
 	v = x->vbuf.s ? x->vbuf.s : "";
 	vlen = x->vbuf.len;
-	if (x->has_f && (!x->has_v || (vlen == 0 && x->ct != T_STR))) {
+	if (x->has_f && !x->has_is &&
+	    (!x->has_v || (vlen == 0 && x->ct != T_STR))) {
 		s->type = UIMP_CELL_EMPTY;
 		s->flags = UIMP_CELL_NO_CACHE;
 		return UIMP_OK;
@@ -1303,11 +1312,7 @@ cell_end(struct xlsx *x)
 	if (acc_string(a, v, vlen) != UIMP_OK)
 		return UIMP_ENOMEM;
 arena:
-	s->flags = a->flags;
-	s->off = a->cstart;
-	s->len = a->b->len - a->cstart;
-	/* each cell's text ends with its own NUL in the arena */
-	return buf_addc(a->b, '\0');
+	return slot_arena(a, s);
 }
 
 static void

@@ -2,7 +2,7 @@
 # Import options and header handling: --mode, --map, --ignore-unknown,
 # unknown, repeated and blank headers, pre-hashed passwords, --json, -q,
 # locked fields.
-cd "${0%/*}" && . ../lib.sh && plan 44
+cd "${0%/*}" && . ../lib.sh && plan 43
 
 new_store db
 printf '%s\n' 'Username,Password,Email,First Name,Last Name' \

@@ -1,3 +1,0 @@
-build/userimp.o: cmd/userimp.c cmd/cmd.h lib/userimp.h
-cmd/cmd.h:
-lib/userimp.h:

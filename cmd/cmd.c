@@ -100,6 +100,9 @@ print_finding(const struct uimp_finding *f)
 {
 	const char *sev = f->severity == UIMP_SEV_WARNING ? "warning: " : "";
 
+	if (f->severity == UIMP_SEV_INFO)
+		sev = "";
+
 	if (f->row == 0)
 		fprintf(stderr, "%s: %s%s\n", f->file, sev, f->message);
 	else if (f->column == NULL)

@@ -63,6 +63,8 @@ on_finding(const struct uimp_finding *f, void *arg)
 	char *file, *col, *field, *msg;
 
 	(void)arg;
+	if (f->severity == UIMP_SEV_INFO && !opt.verbose)
+		return 0;
 	if (!opt.json) {
 		if (f->severity == UIMP_SEV_ERROR || !opt.quiet)
 			print_finding(f);
@@ -75,7 +77,8 @@ on_finding(const struct uimp_finding *f, void *arg)
 	printf("%s\n    {\"row\": %lu, \"column\": %s, \"field\": %s, "
 	    "\"severity\": \"%s\", \"code\": \"%s\", \"message\": %s}",
 	    first_finding ? "" : ",", f->row, col, field,
-	    f->severity == UIMP_SEV_ERROR ? "error" : "warning", f->code, msg);
+	    f->severity == UIMP_SEV_ERROR ? "error" : f->severity ==
+	    UIMP_SEV_WARNING ? "warning" : "info", f->code, msg);
 	first_finding = 0;
 	free(file);
 	free(col);

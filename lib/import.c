@@ -244,11 +244,11 @@ report(struct ctx *c, unsigned long row, int col, int sev, const char *code,
 	}
 	if (sev == UIMP_SEV_ERROR)
 		c->row_bad = 1;
-	else
+	else if (sev == UIMP_SEV_WARNING)
 		c->sum->warnings++;
 	if (c->fn && c->fn(&f, c->arg) != 0)
 		c->stop = 1;
-	return log_finding(c, &f);
+	return sev == UIMP_SEV_INFO ? UIMP_OK : log_finding(c, &f);
 }
 
 /* Keep a rejected row's cells (passwords left out) for the job record. */
@@ -556,6 +556,35 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 	return UIMP_OK;
 }
 
+/* Count what becomes of a good row, and tell it (-v). */
+static void
+count(struct ctx *c, const struct rec *r)
+{
+	static const char *const code[] = {
+		[ACT_INSERT] = "insert", [ACT_UPDATE] = "update",
+		[ACT_UNCHANGED] = "unchanged"
+	};
+
+	if (r->action == ACT_INSERT)
+		c->sum->inserted++;
+	else if (r->action == ACT_UPDATE)
+		c->sum->updated++;
+	else
+		c->sum->unchanged++;
+	static const char *const done[] = {
+		[ACT_INSERT] = "inserted", [ACT_UPDATE] = "updated",
+		[ACT_UNCHANGED] = "unchanged:"
+	}, *const todo[] = {
+		[ACT_INSERT] = "to insert:", [ACT_UPDATE] = "to update:",
+		[ACT_UNCHANGED] = "unchanged:"
+	};
+	char q[64];
+
+	quote(q, sizeof(q), r->v[c->key]);
+	report(c, r->row, -1, UIMP_SEV_INFO, code[r->action], "%s %s",
+	    c->check ? todo[r->action] : done[r->action], q);
+}
+
 /* Validate the cells of row r into c->batch[c->nbatch]. */
 static int
 check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
@@ -859,14 +888,8 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	haspw = r->filled >> UIMP_F_PASSWORD & 1;
 	if (found && haspw && !(c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))
 		c->sum->passwords_kept++;
-	if (c->check) {
-		if (r->action == ACT_INSERT)
-			c->sum->inserted++;
-		else if (r->action == ACT_UPDATE)
-			c->sum->updated++;
-		else
-			c->sum->unchanged++;
-	}
+	if (c->check)
+		count(c, r);
 	/* hash only what will be stored */
 	if (r->pw && !(r->action == ACT_INSERT || (r->action == ACT_UPDATE &&
 	    (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS)))) {
@@ -929,12 +952,7 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 		*e = we;
 		return rc;
 	}
-	if (r->action == ACT_INSERT)
-		c->sum->inserted++;
-	else if (r->action == ACT_UPDATE)
-		c->sum->updated++;
-	else
-		c->sum->unchanged++;
+	count(c, r);
 	return UIMP_OK;
 }
 

@@ -448,7 +448,10 @@ struct uimp_import_opts {
 
 enum uimp_severity {
 	UIMP_SEV_ERROR = 0,
-	UIMP_SEV_WARNING
+	UIMP_SEV_WARNING,
+	UIMP_SEV_INFO		/* what became of a good row: code "insert",
+				 * "update" or "unchanged"; not kept in the
+				 * job record */
 };
 
 /*

@@ -821,9 +821,10 @@ workbook_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (c->status)
 		return;
 	if (strcmp(ln, "workbookPr") == 0) {
-		v = attr(atts, "date1904");
-		x->date1904 = v && (strcmp(v, "1") == 0 ||
-		    strcmp(v, "true") == 0);
+		/* x15:workbookPr in extLst has no date1904: keep ours */
+		if ((v = attr(atts, "date1904")) != NULL)
+			x->date1904 = strcmp(v, "1") == 0 ||
+			    strcmp(v, "true") == 0;
 		return;
 	}
 	if (strcmp(ln, "sheet") != 0)
@@ -923,7 +924,8 @@ load_styles(struct xlsx *x, const char *part, struct uimp_err *e)
 	c.e = e;
 	if ((rc = parse_part(&c, en, styles_start, styles_end, NULL)))
 		goto out;
-	qsort(c.fmts, c.nfmts, sizeof(*c.fmts), fmtcmp);
+	if (c.nfmts)
+		qsort(c.fmts, c.nfmts, sizeof(*c.fmts), fmtcmp);
 	if (c.nxfids && (x->xf = calloc(c.nxfids, sizeof(*x->xf))) == NULL) {
 		rc = nomem(e, part);
 		goto out;

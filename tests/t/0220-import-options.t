@@ -2,7 +2,7 @@
 # Import options and header handling: --mode, --map, --ignore-unknown,
 # unknown, repeated and blank headers, pre-hashed passwords, --json, -q,
 # locked fields.
-cd "${0%/*}" && . ../lib.sh && plan 43
+cd "${0%/*}" && . ../lib.sh && plan 47
 
 new_store db
 printf '%s\n' 'Username,Password,Email,First Name,Last Name' \
@@ -99,6 +99,14 @@ assert isinstance(d["job"], int)
 '
 check_exit 0 "-q prints nothing on success" userimp import -q -d db header.csv
 check_same "nothing at all" "$(cat out err)" ""
+
+# -v tells what became of each row
+printf '%s\n' 'Username,First Name' 'ann,Annabel' 'cy,Cy' > verbose.csv
+check_exit 0 "-v on an update" userimp import -v -d db verbose.csv
+check_same "-v: one line a row" "$(grep -v rows: err)" "verbose.csv:2: updated 'ann'
+verbose.csv:3: unchanged: 'cy'"
+check_exit 0 "check -v" userimp check -v -d db verbose.csv
+check_grep -F "check -v says what import would do" "verbose.csv:2: unchanged: 'ann'" err
 
 # locked fields
 userimp config -q -d db import.locked_fields email,last_name

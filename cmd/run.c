@@ -57,6 +57,17 @@ bad_value(const char *option, const char *value, const char *allowed)
 	usage(stderr, EXIT_USAGE);
 }
 
+/* Refuse an option that only import takes, with the reason. */
+static void
+import_only(const char *option)
+{
+	if (!checking)
+		return;
+	warnx("%s is an option of import: check never writes nor hashes",
+	    option);
+	usage(stderr, EXIT_USAGE);
+}
+
 static int
 on_finding(const struct uimp_finding *f, void *arg)
 {
@@ -169,6 +180,7 @@ run_import(int argc, char *argv[], int check)
 				    "upsert, insert or update");
 			break;
 		case OPT_ON_ERROR:
+			import_only("--on-error");
 			if (strcmp(optarg, "abort") == 0)
 				o.flags &= ~UIMP_IMPORT_SKIP;
 			else if (strcmp(optarg, "skip") == 0)
@@ -178,6 +190,7 @@ run_import(int argc, char *argv[], int check)
 				    "abort or skip");
 			break;
 		case OPT_DRY_RUN:
+			import_only("--dry-run");
 			o.flags |= UIMP_IMPORT_DRY_RUN;
 			break;
 		case OPT_SHEET:
@@ -221,8 +234,7 @@ run_import(int argc, char *argv[], int check)
 				    "',', ';' or 'tab'");
 			break;
 		case 'j':
-			if (check)
-				usage(stderr, EXIT_USAGE);
+			import_only("-j");
 			errno = 0;
 			n = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end || errno || n < 1 ||

@@ -208,7 +208,7 @@ log_finding(struct ctx *c, const struct uimp_finding *f)
 	fprintf(c->log, "F%lu %d %s%c%s%c%s%c%s%c", f->row, f->severity,
 	    f->code, 0, f->column ? f->column : "", 0,
 	    f->field ? f->field : "", 0, f->message, 0);
-	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
 }
 
 /*
@@ -281,7 +281,7 @@ log_row(struct ctx *c, const struct uimp_row *r)
 		return UIMP_ENOMEM;
 	fprintf(c->log, "R%lu %zu%c", r->num, c->tmp.len, 0);
 	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
-	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
 }
 
 /* The header row */
@@ -522,8 +522,15 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 			out->v[f] = nv;
 			changed = 1;
 		}
-		if (haspw && (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))
+		if (haspw && (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS)) {
+			if (c->locked & 1UL << UIMP_F_PASSWORD)
+				report(c, r->row, c->colof[UIMP_F_PASSWORD],
+				    UIMP_SEV_ERROR, "locked", "password is "
+				    "locked (setting import.locked_fields): "
+				    "import does not change it on existing "
+				    "users");
 			changed = 1;
+		}
 		if (c->row_bad)
 			return UIMP_OK;
 		r->action = changed ? ACT_UPDATE : ACT_UNCHANGED;
@@ -757,8 +764,8 @@ spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
 	if (fwrite(&h, sizeof(h), 1, c->spool) != 1 ||
 	    (h.memlen && fwrite(r->mem.s, h.memlen, 1, c->spool) != 1) ||
 	    (h.hashlen && fwrite(r->hash, h.hashlen, 1, c->spool) != 1))
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot write "
-		    "a temporary file");
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
+		    "cannot write a temporary file");
 	return UIMP_OK;
 }
 
@@ -772,15 +779,15 @@ spool_read(struct ctx *c, struct rec *r, int *more, struct uimp_err *e)
 	rec_reset(r);
 	*more = 0;
 	if (fread(&h, sizeof(h), 1, c->spool) != 1)
-		return ferror(c->spool) ? uimp_err_set(e, UIMP_EIO, errno,
-		    NULL, "cannot read a temporary file") : UIMP_OK;
+		return ferror(c->spool) ? uimp_err_set(e, UIMP_EINTERNAL,
+		    errno, NULL, "cannot read a temporary file") : UIMP_OK;
 	if (buf_grow(&r->mem, h.memlen) ||
 	    (h.hashlen && (r->hash = malloc(h.hashlen + 1)) == NULL))
 		return nomem(e);
 	if ((h.memlen && fread(r->mem.s, h.memlen, 1, c->spool) != 1) ||
 	    (h.hashlen && fread(r->hash, h.hashlen, 1, c->spool) != 1))
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot read "
-		    "a temporary file");
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
 	r->mem.len = h.memlen;
 	if (r->hash)
 		r->hash[h.hashlen] = '\0';
@@ -982,7 +989,7 @@ log_values(struct ctx *c, const struct rec *r)
 		return UIMP_ENOMEM;
 	fprintf(c->log, "R%lu %zu%c", r->row, c->tmp.len, 0);
 	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
-	return ferror(c->log) ? UIMP_EIO : UIMP_OK;
+	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
 }
 
 /* Write every spooled row; a rejection under abort stops with *aborted. */
@@ -995,8 +1002,8 @@ commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 	memset(&r, 0, sizeof(r));
 	*aborted = 0;
 	if (fflush(c->spool) != 0 || fseek(c->spool, 0, SEEK_SET) != 0)
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot read a "
-		    "temporary file");
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
 	for (;;) {
 		if ((rc = spool_read(c, &r, &more, e)) != UIMP_OK || !more)
 			break;
@@ -1046,8 +1053,8 @@ write_log(struct ctx *c, long long id, struct uimp_err *e)
 	int kind, sev, rc = UIMP_OK, i;
 
 	if (fflush(c->log) != 0 || fseek(c->log, 0, SEEK_SET) != 0)
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot read a "
-		    "temporary file");
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
 	while ((kind = getc(c->log)) != EOF) {
 		if (kind == 'F') {
 			if (fscanf(c->log, "%lu %d ", &row, &sev) != 2)
@@ -1085,7 +1092,7 @@ write_log(struct ctx *c, long long id, struct uimp_err *e)
 			break;
 	}
 	if (rc == UIMP_OK && (kind != EOF || ferror(c->log)))
-		rc = uimp_err_set(e, UIMP_EIO, 0, NULL, "cannot read a "
+		rc = uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "cannot read a "
 		    "temporary file");
 	for (i = 0; i < 4; i++)
 		buf_release(&s[i]);
@@ -1150,12 +1157,30 @@ log_failure(struct ctx *c, const struct uimp_err *e)
 	log_finding(c, &f);
 }
 
+/* An unnamed temporary file (mode 0600) in $TMPDIR, else /tmp. */
 static int
 open_temp(FILE **f, struct uimp_err *e)
 {
-	if ((*f = tmpfile()) == NULL)
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot create "
-		    "a temporary file");
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	*f = NULL;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/userimp.XXXXXX", dir) >=
+	    sizeof(path))
+		return uimp_err_set(e, UIMP_EINTERNAL, 0, dir, "TMPDIR is too "
+		    "long");
+	if ((fd = mkstemp(path)) == -1)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
+		    "create a temporary file");
+	unlink(path);
+	if ((*f = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
+		    "create a temporary file");
+	}
 	return UIMP_OK;
 }
 

@@ -389,7 +389,7 @@ quote(char *out, size_t outsz, const char *s, size_t n)
 			i++;
 		chars++;
 	}
-	snprintf(out, outsz, "\"%.*s%s\"", (int)i, s, i < n ? "..." : "");
+	snprintf(out, outsz, "'%.*s%s'", (int)i, s, i < n ? "..." : "");
 }
 
 static int

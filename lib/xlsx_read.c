@@ -21,6 +21,7 @@
 /* Raw bytes kept for one cell: _xHHHH_ takes 7 for one character. */
 #define RAW_MAX		(8 * (size_t)UIMP_CELL_MAX)
 #define NSSEP		'\001'		/* never in a name or a URI */
+#define ROW_BYTES_MAX	((size_t)64 << 20)	/* text in one row */
 
 /* A zip entry: name with '/' and no leading '/', where it sits. */
 struct entry {
@@ -850,6 +851,18 @@ workbook_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		fail_nomem(c);
 }
 
+static int
+load_workbook(struct xlsx *x, const char *part, struct uimp_err *e)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.x = x;
+	c.e = e;
+	return parse_part(&c, find_entry(x, part), workbook_start, no_end,
+	    NULL);
+}
+
 /* styles.xml */
 
 static void XMLCALL
@@ -1388,6 +1401,10 @@ sheet_text(void *ud, const XML_Char *s, int len)
 
 	if (c->status)
 		return;
+	if ((c->acc.in_t || c->in_v) && x->text.len + x->vbuf.len + n >
+	    ROW_BYTES_MAX)
+		return sheet_fail(x, "a row with more than %s of text: refused",
+		    "64 MiB");
 	if (c->acc.in_t) {
 		if (acc_data(&c->acc, s, n) != UIMP_OK)
 			fail_nomem(c);
@@ -1713,16 +1730,8 @@ xlsx_reader_init(struct uimp_reader *r, const char *path,
 	wr.e = e;
 	if ((rc = load_rels(&wr, relsname)) != UIMP_OK)
 		goto out;
-	{
-		struct ctx c;
-
-		memset(&c, 0, sizeof(c));
-		c.x = x;
-		c.e = e;
-		if ((rc = parse_part(&c, find_entry(x, wb), workbook_start,
-		    no_end, NULL)) != UIMP_OK)
-			goto out;
-	}
+	if ((rc = load_workbook(x, wb, e)) != UIMP_OK)
+		goto out;
 	if ((rc = pick_sheet(x, &wr, dir, sheet, e)) != UIMP_OK)
 		goto out;
 	if ((rel = rel_by_type(&wr, "styles")) != NULL) {

@@ -376,8 +376,11 @@ csv_release(struct uimp_reader *r)
 		return;
 	if (c->fd != -1)
 		close(c->fd);
+	/* the cells may have held passwords */
+	if (c->rbuf)
+		explicit_bzero(c->rbuf, RBUF_SIZE);
 	free(c->rbuf);
-	buf_release(&c->text);
+	buf_wipe(&c->text);
 	free(c->fields);
 	free(c->cells);
 	free(c);

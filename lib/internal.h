@@ -27,6 +27,8 @@ int	buf_adds(struct buf *b, const char *s);
 void	buf_reset(struct buf *b);
 /* Free the memory; the buffer is empty and unused afterwards. */
 void	buf_release(struct buf *b);
+/* buf_release() after zeroing every byte: for buffers that held cells. */
+void	buf_wipe(struct buf *b);
 /* Append the JSON string literal for s[0..n), quotes included. */
 int	buf_add_json(struct buf *b, const char *s, size_t n);
 

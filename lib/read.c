@@ -79,6 +79,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 			break;
 		}
 	}
+	explicit_bzero(buf, sizeof(buf));	/* it held cells, passwords too */
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (out != -1 && close(out) == -1 && rc == UIMP_OK)

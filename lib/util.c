@@ -101,6 +101,14 @@ utf8_seq(const unsigned char *p, size_t n)
 	return k;
 }
 
+void
+buf_wipe(struct buf *b)
+{
+	if (b->s)
+		explicit_bzero(b->s, b->cap);
+	buf_release(b);
+}
+
 int
 buf_add_json(struct buf *b, const char *s, size_t n)
 {

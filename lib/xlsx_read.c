@@ -13,14 +13,14 @@
 
 #include "internal.h"
 
-#define CHUNK		(64 * 1024)	/* bytes fed to expat at a time */
+#define CHUNK		(64 * 1024)	/* bytes fed to expat at once */
 #define ENTRIES_MAX	1000		/* zip entries in a package */
-#define RATIO_FLOOR	(100 * 1024)	/* inflated bytes before the ratio */
+#define RATIO_FLOOR	(100 * 1024)	/* bytes out before the ratio */
 #define RATIO_MAX	100		/* inflated : compressed */
 #define ROWS_MAX	1048576UL	/* rows in a sheet */
 /* Raw bytes kept for one cell: _xHHHH_ takes 7 for one character. */
 #define RAW_MAX		(8 * (size_t)UIMP_CELL_MAX)
-#define NSSEP		'\001'		/* never in a name or a URI */
+#define NSSEP		'\001'		/* in no name and no URI */
 #define ROW_BYTES_MAX	((size_t)64 << 20)	/* text in one row */
 
 /* A zip entry: name with '/' and no leading '/', where it sits. */
@@ -139,7 +139,7 @@ struct xlsx {
 
 	/* the sheet's parse */
 	struct ctx	 c;
-	struct uimp_err	 err;		/* the failure, kept for later calls */
+	struct uimp_err	 err;		/* kept for later calls */
 	int		 failed;
 	int		 suspended;
 	int		 final;
@@ -1131,8 +1131,8 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (strcmp(ln, "row") == 0) {
 		if ((v = attr(atts, "r")) != NULL) {
 			n = strtoul(v, &end, 10);
-			if (end == v || *end != '\0' || n == 0 || n > ROWS_MAX ||
-			    v[0] == '-')
+			if (end == v || *end != '\0' || n == 0 ||
+			    n > ROWS_MAX || v[0] == '-')
 				return sheet_fail(x, "row number '%s' out of "
 				    "range (1 to 1048576)", v);
 		} else if ((n = x->rownum + 1) > ROWS_MAX)
@@ -1493,13 +1493,14 @@ xlsx_release(struct uimp_reader *r)
 		free(x->sheets[i].rid);
 	}
 	free(x->sheets);
-	buf_release(&x->sst);
+	/* the texts held cells, passwords too */
+	buf_wipe(&x->sst);
 	free(x->sstoff);
 	free(x->xf);
 	free(x->sheetname);
 	free(x->sheetpart);
-	buf_release(&x->vbuf);
-	buf_release(&x->text);
+	buf_wipe(&x->vbuf);
+	buf_wipe(&x->text);
 	free(x->slots);
 	free(x->cells);
 	free(x);
@@ -1530,8 +1531,8 @@ other_format(struct xlsx *x, struct uimp_err *e)
 		}
 		entry_close(x);
 		mime[n] = '\0';
-		if (strncmp(mime, "application/vnd.oasis.opendocument.spreadsheet",
-		    46) == 0)
+		if (strncmp(mime,
+		    "application/vnd.oasis.opendocument.spreadsheet", 46) == 0)
 			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
 			    "an OpenDocument spreadsheet (.ods), not xlsx: "
 			    "save it as .xlsx or CSV (UTF-8)");

@@ -209,8 +209,8 @@ main(void)
 	kind("\"day\" 0", NUMFMT_GENERAL, 0);
 	kind("0_);[Red]\\(0\\)", NUMFMT_GENERAL, 0);
 	kind("_-* #,##0 \"d\"_-", NUMFMT_GENERAL, 0);
-	kind("\"\xe4\xb8\x8a\xe5\x8d\x88/\xe4\xb8\x8b\xe5\x8d\x88 \"hh\"\xe6\x99\x82\"mm",
-	    NUMFMT_TIME, 0);
+	kind("\"\xe4\xb8\x8a\xe5\x8d\x88/\xe4\xb8\x8b\xe5\x8d\x88 \""
+	    "hh\"\xe6\x99\x82\"mm", NUMFMT_TIME, 0);
 	kind("[Blue][<=100]0;General", NUMFMT_GENERAL, 0);
 
 	/* t="d" cells */

@@ -22,7 +22,7 @@ LDLIBS += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -pthread
 BUILD_PKGS = gcc make pkg-config libexpat1 libexpat1-dev libminizip-dev \
 	libsqlite3-dev libargon2-dev libxlsxwriter-dev
 TEST_PKGS = perl sqlite3 mandoc python3 python3-openpyxl python3-argon2 \
-	libreoffice-calc-nogui nodejs npm zip unzip
+	libreoffice-calc-nogui zip unzip
 
 ifeq ($(V),1)
 Q =

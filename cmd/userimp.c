@@ -44,7 +44,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL,      0,           NULL, 0 }
 	};
-	const char *dir, *p;
+	const char *dir, *p, *cmd;
 	char path[PATH_MAX];
 	int ch;
 
@@ -77,11 +77,12 @@ main(int argc, char *argv[])
 	    argv[0]) >= sizeof(path))
 		errx(EXIT_USAGE, "'%s': path too long", dir);
 	/* the command names itself in its messages as userimp-<cmd> */
+	cmd = argv[0];
 	argv[0] = strrchr(path, '/') + 1;
 	execv(path, argv);
 	if (errno == ENOENT) {
 		warnx("'%s' is not a userimp command; see 'userimp --help'",
-		    argv[0]);
+		    cmd);
 		exit(EXIT_USAGE);
 	}
 	err(EXIT_INTERNAL, "cannot run '%s'", path);

@@ -12,7 +12,13 @@ if [ "${1:-}" = --npm ]; then
 		[ -d "$dir/node_modules/${p%@*}" ] || have=0
 	done
 	[ $have = 1 ] && exit 0
-	command -v npm >/dev/null || { echo "deps.sh: npm is missing" >&2; exit 1; }
+	# the machine's own Node.js often brings npm; else Debian's
+	if ! command -v npm >/dev/null; then
+		[ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive \
+		    apt-get install -y -qq nodejs npm >/dev/null
+		command -v npm >/dev/null ||
+			{ echo "deps.sh: npm is missing" >&2; exit 1; }
+	fi
 	mkdir -p "$dir"
 	npm install --silent --no-audit --no-fund --prefix "$dir" "$@" >&2 ||
 		{ echo "deps.sh: npm install $* failed" >&2; exit 1; }

@@ -421,7 +421,7 @@ test_messages(void)
 
 	rc = uimp_field_check(UIMP_F_EMAIL, 0, "nobody", 6, NULL, out,
 	    sizeof(out), &v);
-	ok(rc == 1 && strstr(v.msg, "\"nobody\"") != NULL &&
+	ok(rc == 1 && strstr(v.msg, "'nobody'") != NULL &&
 	    strstr(v.msg, "local@domain.tld") != NULL,
 	    "email message quotes and says the form: %s", v.msg);
 
@@ -432,7 +432,7 @@ test_messages(void)
 	ok(rc == 0, "60 characters of company pass");
 	rc = uimp_field_check(UIMP_F_WHATSAPP, 0, in, 60, NULL, out,
 	    sizeof(out), &v);
-	ok(rc == 1 && strstr(v.msg, "!bbbbbbbbb...\"") != NULL,
+	ok(rc == 1 && strstr(v.msg, "!bbbbbbbbb...'") != NULL,
 	    "values are cut at 40 characters: %s", v.msg);
 
 	rc = uimp_field_check(UIMP_F_USERNAME, 0, "ab\xff", 3, NULL, out,

@@ -39,9 +39,9 @@ fail() {
 
 # check DESC CMD...: passes when CMD succeeds
 check() {
-	desc=$1
+	_desc=$1
 	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
+	if "$@"; then pass "$_desc"; else fail "$_desc"; fi
 }
 
 # check_same DESC GOT WANT: passes when the strings are equal
@@ -59,16 +59,17 @@ check_same() {
 # check_exit N DESC CMD...: runs CMD with stdout in ./out and stderr in
 # ./err (stdin from /dev/null unless redirected by the caller) and passes
 # when it exits with N
+# (its variables start with _ so that they leave the caller's alone)
 check_exit() {
-	want=$1
-	desc=$2
+	_want=$1
+	_desc=$2
 	shift 2
 	"$@" > out 2> err
-	got=$?
-	if [ "$got" = "$want" ]; then
-		pass "$desc"
+	_got=$?
+	if [ "$_got" = "$_want" ]; then
+		pass "$_desc"
 	else
-		fail "$desc (exit $got, want $want)"
+		fail "$_desc (exit $_got, want $_want)"
 		sed 's/^/# stderr: /' err | head -20
 	fi
 }

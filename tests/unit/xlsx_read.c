@@ -1089,6 +1089,8 @@ main(void)
 	if ((env = getenv("USERIMP_CORPUS")) != NULL && *env)
 		corpus = env;
 	have_corpus = stat(C("SOURCES.md"), &st) == 0;
+	/* CI lays shared/ beside the clone: a missing corpus is a failure */
+	ok(have_corpus, "the corpus is at %s", corpus);
 	if ((env = getenv("TMPDIR")) == NULL || *env == '\0' ||
 	    strlen(env) > sizeof(tmpdir) - 20)
 		env = "/tmp";

@@ -96,7 +96,8 @@ build: $(BUILD)/.deps-build
 
 check: $(BUILD)/.deps-test
 	$(Q)$(MAKE) --no-print-directory all units
-	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) prove -j2 tests/t/*.t $(UNITS)
+	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) USERIMP_LDFLAGS="$(LDFLAGS)" \
+		prove -j2 tests/t/*.t $(UNITS)
 
 units: $(UNITS) $(TOOLS)
 

@@ -13,7 +13,8 @@ check_exit 0 "check on the example xlsx against the seeded store" \
 	userimp check -d seed.db "$TOP"/examples/users.xlsx
 check_grep -F "every row unchanged" "20 rows: 0 to insert, 0 to update, 20 unchanged, 0 rejected, 20 passwords left alone (nothing written)" err
 check_exit 0 "count-rows.c builds against libuserimp.a" \
-	cc -std=c99 -I"$TOP"/lib -o count-rows "$TOP"/examples/count-rows.c \
+	cc -std=c99 ${USERIMP_LDFLAGS:-} -I"$TOP"/lib -o count-rows \
+	"$TOP"/examples/count-rows.c \
 	"$BUILD"/libuserimp.a $(pkg-config --libs expat minizip sqlite3 libargon2) \
 	-lm -pthread
 check_exit 0 "and runs" ./count-rows "$TOP"/examples/users.xlsx users.csv

@@ -457,10 +457,11 @@ uimp_db_setting_get(struct uimp_db *db, const char *key, char **value,
 static int
 check_setting(const struct setting *s, const char *value, struct uimp_err *e)
 {
-	const char *p, *q;
+	const char *p, *q, *near;
 	char name[64], *end;
 	long n;
 	size_t len;
+	int f;
 
 	if (s->min > s->max) {
 		/* a comma-separated list of fields import may change */
@@ -474,13 +475,14 @@ check_setting(const struct setting *s, const char *value, struct uimp_err *e)
 				    "expected field names separated by commas");
 			memcpy(name, p, len);
 			name[len] = '\0';
-			if (uimp_field_lookup(name, NULL) < 0 ||
-			    strcmp(uimp_field_info(uimp_field_lookup(name,
-			    NULL))->name, name) != 0)
-				return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
-				    "'%s' is not a field; fields are named as "
-				    "in userimp-fields(5), e.g. '%s'", name,
-				    uimp_field_nearest(name));
+			f = uimp_field_lookup(name, NULL);
+			if (f >= 0 && strcmp(uimp_field_info(f)->name, name) == 0)
+				continue;
+			near = uimp_field_nearest(name);
+			return uimp_err_set(e, UIMP_EINVAL, 0, s->key, "'%s' is "
+			    "not a field; fields are named as in "
+			    "userimp-fields(5)%s%s%s", name, near ? ", e.g. '" :
+			    "", near ? near : "", near ? "'" : "");
 		}
 		return UIMP_OK;
 	}

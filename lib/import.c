@@ -286,6 +286,18 @@ log_row(struct ctx *c, const struct uimp_row *r)
 
 /* The header row */
 
+/* "did you mean 'email'?", or where the columns are listed */
+static void
+did_you_mean(const char *header, char *out, size_t outsz)
+{
+	const char *near = uimp_field_nearest(header);
+
+	if (near)
+		snprintf(out, outsz, "did you mean '%s'?", near);
+	else
+		snprintf(out, outsz, "userimp-fields(5) lists the columns");
+}
+
 static int
 map_header(struct ctx *c, const char *h, int *active)
 {
@@ -307,7 +319,7 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 {
 	const struct uimp_cell *cell;
 	const char *s;
-	char letters[8];
+	char letters[8], hint[128];
 	size_t i, len;
 	int f, other, problems = 0;
 
@@ -337,17 +349,16 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 		}
 		f = map_header(c, c->cols[i].header, &c->cols[i].active);
 		if (f < 0) {
+			did_you_mean(c->cols[i].header, hint, sizeof(hint));
 			if (c->o->flags & UIMP_IMPORT_IGNORE_UNKNOWN)
 				report(c, r->num, (int)i, UIMP_SEV_WARNING,
 				    "unknown_column", "unknown column, "
-				    "ignored (did you mean '%s'?)",
-				    uimp_field_nearest(c->cols[i].header));
+				    "ignored; %s", hint);
 			else {
 				report(c, r->num, (int)i, UIMP_SEV_ERROR,
-				    "unknown_column", "unknown column (did "
-				    "you mean '%s'? --ignore-unknown skips "
-				    "it)", uimp_field_nearest(
-				    c->cols[i].header));
+				    "unknown_column", "unknown column; %s "
+				    "(--map maps a header to a field, "
+				    "--ignore-unknown skips it)", hint);
 				problems++;
 			}
 			continue;
@@ -1138,6 +1149,30 @@ record_job(struct ctx *c, const char *outcome, const char *sha,
 	return write_log(c, c->sum->job, e);
 }
 
+/*
+ * Make a reading failure name the file first: "users.xlsx", with the part
+ * and line ("xl/worksheets/sheet1.xml:40") moved into the message.
+ */
+static void
+name_file(const char *file, struct uimp_err *e)
+{
+	char msg[sizeof(e->where) + sizeof(e->msg) + 2];
+	size_t n = strlen(file);
+
+	/* "users.csv" and "users.csv:12" name it already */
+	if (strncmp(e->where, file, n) == 0 &&
+	    (e->where[n] == '\0' || e->where[n] == ':'))
+		return;
+	if (*e->where) {
+		snprintf(msg, sizeof(msg), "%s: %s", e->where, e->msg);
+		n = strlen(msg) < sizeof(e->msg) ? strlen(msg) :
+		    sizeof(e->msg) - 1;
+		memcpy(e->msg, msg, n);
+		e->msg[n] = '\0';
+	}
+	snprintf(e->where, sizeof(e->where), "%s", file);
+}
+
 /* Keep the failure that stopped the reading as the job's finding. */
 static void
 log_failure(struct ctx *c, const struct uimp_err *e)
@@ -1245,7 +1280,7 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	struct uimp_reader *rd = NULL;
 	struct ctx c;
 	struct uimp_err re;
-	char sha[65] = "";
+	char sha[65] = "", hint[128];
 	const char *outcome;
 	size_t i;
 	int rc, rrc, aborted = 0, active;
@@ -1261,12 +1296,12 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	c.check = !!(o->flags & (UIMP_IMPORT_CHECK | UIMP_IMPORT_DRY_RUN));
 	utc_now(c.now);
 	for (i = 0; i < o->nmaps; i++)
-		if (uimp_field_lookup(o->maps[i].field, &active) < 0)
+		if (uimp_field_lookup(o->maps[i].field, &active) < 0) {
+			did_you_mean(o->maps[i].field, hint, sizeof(hint));
 			return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "--map "
-			    "'%s=%s': no field '%s' (did you mean '%s'?)",
-			    o->maps[i].header, o->maps[i].field,
-			    o->maps[i].field,
-			    uimp_field_nearest(o->maps[i].field));
+			    "'%s=%s': no field '%s' (%s)", o->maps[i].header,
+			    o->maps[i].field, o->maps[i].field, hint);
+		}
 	if ((rc = uimp_db_open(&c.db, dbpath, c.check ? UIMP_DB_READONLY :
 	    UIMP_DB_CREATE, wait_s, e)) != UIMP_OK)
 		return rc;
@@ -1280,6 +1315,8 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		rc = read_rows(&c, rd, e);
 	if (rd)
 		uimp_reader_sha256(rd, sha);
+	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO)
+		name_file(path, e);
 	if (c.check)
 		goto out;
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO) {

@@ -246,6 +246,9 @@ uimp_field_nearest(const char *header)
 			}
 		}
 	}
+	/* a guess far from what was written helps nobody */
+	if ((size_t)bestd > (strlen(h) / 2 > 2 ? strlen(h) / 2 : 2))
+		return NULL;
 	return fields[best].name;
 }
 

@@ -240,7 +240,7 @@ int	uimp_field_lookup(const char *header, int *active);
 
 /*
  * The canonical name of the known column nearest to header (for "did you
- * mean"); static, never NULL.
+ * mean"), or NULL when none is near enough to be a likely typo; static.
  */
 const char	*uimp_field_nearest(const char *header);
 

@@ -31,7 +31,7 @@ printf '%s\n' 'Login,Password,E-Mail Address,Given Name,Surname' \
 	'cy,FirstPass3,cy@example.com,Cy,Fox' > mapped.csv
 check_exit 3 "an unknown header is exit 3" userimp import -d db mapped.csv
 check_grep -F "naming the header and the nearest column" \
-	"mapped.csv:1:E-Mail Address: unknown column (did you mean 'email'?" err
+	"mapped.csv:1:E-Mail Address: unknown column; did you mean 'email'?" err
 check_exit 0 "--map maps it" \
 	userimp import -d db --map 'e-mail address=email' mapped.csv
 check_same "the mapped user landed" \

@@ -314,7 +314,10 @@ test_nearest(void)
 	for (i = 0; i < sizeof(n) / sizeof(n[0]); i++)
 		is(uimp_field_nearest(n[i].header), n[i].want,
 		    "'%s': did you mean %s", n[i].header, n[i].want);
-	ok(uimp_field_nearest("") != NULL, "nearest to '' is something");
+	ok(uimp_field_nearest("") == NULL, "nothing is near ''");
+	ok(uimp_field_nearest("City") == NULL, "nothing is near 'City'");
+	ok(uimp_field_nearest("Material Cost") == NULL,
+	    "nothing is near 'Material Cost'");
 
 	ok(edit_distance("kitten", "sitting") == 3, "kitten/sitting: 3");
 	ok(edit_distance("", "abc") == 3, "''/abc: 3");

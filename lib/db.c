@@ -170,39 +170,37 @@ exec(struct uimp_db *db, const char *s, const char *what, struct uimp_err *e)
 	return rc == SQLITE_OK ? UIMP_OK : dberr(db, rc, what, e);
 }
 
+/* Run sql, which yields one integer, into *v. */
 static int
-user_version(struct uimp_db *db, int *v, struct uimp_err *e)
+query_int(struct uimp_db *db, const char *sql_text, const char *what, int *v,
+    struct uimp_err *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(db->h, sql_text, -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return dberr(db, rc, "cannot read the schema version", e);
+		return dberr(db, rc, what, e);
 	rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return dberr(db, rc, "cannot read the schema version", e);
+		return dberr(db, rc, what, e);
 	return UIMP_OK;
+}
+
+static int
+user_version(struct uimp_db *db, int *v, struct uimp_err *e)
+{
+	return query_int(db, "PRAGMA user_version", "cannot read the schema "
+	    "version", v, e);
 }
 
 static int
 count_tables(struct uimp_db *db, int *n, struct uimp_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	rc = sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_master",
-	    -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return dberr(db, rc, "cannot read the store", e);
-	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return dberr(db, rc, "cannot read the store", e);
-	return UIMP_OK;
+	return query_int(db, "SELECT count(*) FROM sqlite_master", "cannot "
+	    "read the store", n, e);
 }
 
 /* Bring the schema to UIMP_DB_SCHEMA, inside one write transaction. */

@@ -32,6 +32,13 @@ void	buf_wipe(struct buf *b);
 /* Append the JSON string literal for s[0..n), quotes included. */
 int	buf_add_json(struct buf *b, const char *s, size_t n);
 
+/*
+ * Decode the UTF-8 character at s[0..n) into *cp; returns its length, or
+ * 0 when the bytes there are not UTF-8 (overlong forms, surrogates and
+ * code points past U+10FFFF included).
+ */
+size_t	utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
+
 /* The time now as YYYY-MM-DDTHH:MM:SSZ in out[21]. */
 void	utc_now(char out[21]);
 

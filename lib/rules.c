@@ -254,48 +254,6 @@ uimp_field_nearest(const char *header)
 
 /* Characters */
 
-/*
- * Decode the UTF-8 character at s[0..n) into *cp; returns its length, or
- * 0 when the bytes there are not UTF-8 (overlong forms, surrogates and
- * code points past U+10FFFF included).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	unsigned long c;
-	size_t len, i;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 long
 uimp_utf8_len(const char *s, size_t len, size_t *bad)
 {

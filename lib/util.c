@@ -71,34 +71,46 @@ buf_release(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-/* The length of the UTF-8 sequence at p (n bytes left), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n)
+/*
+ * Decode the UTF-8 character at s[0..n) into *cp; returns its length, or
+ * 0 when the bytes there are not UTF-8 (overlong forms, surrogates and
+ * code points past U+10FFFF included).
+ */
+size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
-	uint32_t cp;
-	size_t k, i;
+	unsigned long c;
+	size_t len, i;
 
-	if (p[0] < 0x80)
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		k = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		k = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		k = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (k > n)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
 	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
 		return 0;
-	return k;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
 }
 
 void
@@ -114,13 +126,14 @@ buf_add_json(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
 	char esc[7];
 	size_t i, k;
 	int rc = buf_addc(b, '"');
 
 	for (i = 0; i < n && rc == UIMP_OK; i++) {
 		if (p[i] >= 0x80) {
-			k = utf8_seq(p + i, n - i);
+			k = utf8_decode(p + i, n - i, &cp);
 			if (k == 0) {
 				rc = buf_add(b, "\\ufffd", 6);
 			} else {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The examples: both user files import cleanly, the CI script seeds a
 # store, the C program builds against the library and counts rows.
-cd "${0%/*}" && . ../lib.sh && plan 7
+cd "${0%/*}" && . ../lib.sh && plan 9
 
 cp "$TOP"/examples/users.csv "$TOP"/examples/ci-seed.sh .
 check_exit 0 "ci-seed.sh seeds a store" sh ./ci-seed.sh seed.db
@@ -21,4 +21,7 @@ check_exit 0 "and runs" ./count-rows "$TOP"/examples/users.xlsx users.csv
 check_same "counting the header and 20 users in each" "$(cat out)" \
 	"$TOP/examples/users.xlsx	21
 users.csv	21"
+check_exit 0 "make demo" make -s -C "$TOP" BUILD="$BUILD" DEMO_DB="$PWD/demo.db" demo
+check_grep -F "prints the summary line" \
+	"examples/users.xlsx: 20 rows: 20 inserted, 0 updated, 0 unchanged, 0 rejected (job 1)" err
 test_done

@@ -69,7 +69,8 @@ struct uimp_reader {
 
 	/* set by read.c */
 	const char	 *display;	/* the name given by the user ("-") */
-	char		 *spool;	/* temporary copy of stdin, unlinked */
+	char		 *spool;	/* path of the unlinked copy of stdin */
+	int		  spool_fd;	/* its descriptor */
 	char		  sha[65];
 	int		  have_sha;
 };

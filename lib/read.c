@@ -32,7 +32,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	static char buf[1 << 16];
 	struct sha256 c;
 	unsigned char d[32];
-	const char *tmpdir;
+	const char *tmpdir = "/tmp";
 	ssize_t n;
 	size_t k;
 	int fd, out = -1, rc = UIMP_OK;
@@ -45,13 +45,24 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 			return uimp_err_set(e, UIMP_ENOMEM, 0, "-", "%s",
 			    uimp_strstatus(UIMP_ENOMEM));
 		sprintf(r->spool, "%s/userimp-stdin.XXXXXX", tmpdir);
-		if ((out = mkstemp(r->spool)) == -1) {
-			rc = uimp_err_set(e, UIMP_EIO, errno, r->spool,
+		if ((out = mkstemp(r->spool)) == -1 ||
+		    (r->spool_fd = dup(out)) == -1) {
+			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, r->spool,
 			    "cannot create a temporary file for standard input");
+			if (out != -1) {
+				unlink(r->spool);
+				close(out);
+			}
 			free(r->spool);
 			r->spool = NULL;
 			return rc;
 		}
+		/*
+		 * The copy holds passwords: unlinked at once, so that no kill
+		 * can leave it behind, and read again through /proc.
+		 */
+		unlink(r->spool);
+		sprintf(r->spool, "/proc/self/fd/%d", r->spool_fd);
 		fd = STDIN_FILENO;
 	} else if ((fd = open(path, O_RDONLY)) == -1)
 		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot open");
@@ -74,7 +85,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 		memcpy(head + *nhead, buf, k);
 		*nhead += k;
 		if (out != -1 && write(out, buf, (size_t)n) != n) {
-			rc = uimp_err_set(e, UIMP_EIO, errno, r->spool,
+			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, tmpdir,
 			    "cannot write a copy of standard input");
 			break;
 		}
@@ -83,7 +94,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (out != -1 && close(out) == -1 && rc == UIMP_OK)
-		rc = uimp_err_set(e, UIMP_EIO, errno, r->spool,
+		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, tmpdir,
 		    "cannot write a copy of standard input");
 	if (rc == UIMP_OK) {
 		sha256_final(&c, d);
@@ -191,7 +202,7 @@ uimp_reader_close(struct uimp_reader *r)
 	if (r->release)
 		r->release(r);
 	if (r->spool) {
-		unlink(r->spool);
+		close(r->spool_fd);
 		free(r->spool);
 	}
 	free(r);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Import from xlsx: typed cells (numbers, booleans, dates, formulas,
 # errors), --sheet, stdin, and files that are no workbooks.
-cd "${0%/*}" && . ../lib.sh && plan 31
+cd "${0%/*}" && . ../lib.sh && plan 32
 
 new_store db
 tab=$(printf '\t')
@@ -72,6 +72,9 @@ check_grep -F "naming the error" "sheets.xlsx:2:Title: the cell holds the error 
 # standard input: the format is sniffed
 check_exit 0 "xlsx on stdin" sh -c 'userimp import -d db - < inline.xlsx'
 check_grep -F "stdin is named -" "-: 1 row: 0 inserted, 0 updated, 1 unchanged" err
+mkdir tmp
+check_exit 0 "stdin leaves no copy behind" \
+	sh -c 'TMPDIR=$PWD/tmp userimp import -d db - < inline.xlsx && [ -z "$(ls tmp)" ]'
 printf 'Username,Title\ninl,Boss\n' > t.csv
 check_exit 0 "CSV on stdin" sh -c 'userimp import -d db - < t.csv'
 check_same "updated from stdin" \

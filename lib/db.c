@@ -2,6 +2,7 @@
  * db.c: the SQLite store: opening, schema and migrations, settings, users
  * and job records.  Every SQL statement of userimp lives in this file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -463,7 +464,8 @@ check_setting(const struct setting *s, const char *value, struct uimp_err *e)
 
 	if (s->min > s->max) {
 		/* a comma-separated list of fields import may change */
-		for (p = value; *p; p = *q ? q + 1 : q) {
+		/* "" locks nothing; else no item may be empty ("email,") */
+		for (p = value; *value; p = q + 1) {
 			q = strchr(p, ',');
 			if (q == NULL)
 				q = p + strlen(p);
@@ -474,20 +476,23 @@ check_setting(const struct setting *s, const char *value, struct uimp_err *e)
 			memcpy(name, p, len);
 			name[len] = '\0';
 			f = uimp_field_lookup(name, NULL);
-			if (f >= 0 && strcmp(uimp_field_info(f)->name, name) == 0)
-				continue;
-			near = uimp_field_nearest(name);
-			return uimp_err_set(e, UIMP_EINVAL, 0, s->key, "'%s' is "
-			    "not a field; fields are named as in "
-			    "userimp-fields(5)%s%s%s", name, near ? ", e.g. '" :
-			    "", near ? near : "", near ? "'" : "");
+			if (f < 0 || strcmp(uimp_field_info(f)->name, name) != 0) {
+				near = uimp_field_nearest(name);
+				return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+				    "'%s' is not a field; fields are named as "
+				    "in userimp-fields(5)%s%s%s", name, near ?
+				    ", e.g. '" : "", near ? near : "", near ?
+				    "'" : "");
+			}
+			if (*q == '\0')
+				break;
 		}
 		return UIMP_OK;
 	}
 	errno = 0;
 	n = strtol(value, &end, 10);
-	if (*value == '\0' || *end != '\0' || errno != 0 || n < s->min ||
-	    n > s->max)
+	if (!isdigit((unsigned char)*value) || *end != '\0' || errno != 0 ||
+	    n < s->min || n > s->max)
 		return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
 		    "'%s' is not allowed: expected a whole number from %ld "
 		    "to %ld", value, s->min, s->max);

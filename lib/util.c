@@ -15,7 +15,7 @@ buf_grow(struct buf *b, size_t n)
 	size_t cap;
 	char *s;
 
-	if (b->len + n + 1 <= b->cap)
+	if (b->cap > b->len && n < b->cap - b->len)
 		return UIMP_OK;
 	if (n > (size_t)-1 / 4 - b->len)
 		return UIMP_ENOMEM;

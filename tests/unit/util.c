@@ -125,7 +125,7 @@ test_buf(void)
 	ok(b.s == NULL && b.len == 0 && b.cap == 0, "buf_release empties "
 	    "the buffer");
 	buf_release(&b);
-	ok(1, "buf_release twice is harmless");
+	ok(b.s == NULL && b.len == 0 && b.cap == 0, "buf_release twice");
 	buf_reset(&b);
 	ok(b.s == NULL && b.len == 0, "buf_reset on an unused buffer");
 	ok(buf_adds(&b, "new") == UIMP_OK, "the buffer is usable after "
@@ -136,7 +136,8 @@ test_buf(void)
 	buf_wipe(&b);
 	ok(b.s == NULL && b.len == 0 && b.cap == 0, "buf_wipe releases");
 	buf_wipe(&b);
-	ok(1, "buf_wipe on an unused buffer is harmless");
+	ok(b.s == NULL && b.len == 0 && b.cap == 0, "buf_wipe on an unused "
+	    "buffer");
 }
 
 /* The JSON for s[0..n), via uimp_json_quote(); compared and validated. */
@@ -230,6 +231,58 @@ test_json(void)
 }
 
 static void
+test_decode(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 n;
+		size_t		 len;
+		unsigned long	 cp;
+	} t[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\x7f", 1, 1, 0x7f },
+		{ "\xc2\x80", 2, 2, 0x80 },
+		{ "\xc3\xa9x", 3, 2, 0xe9 },
+		{ "\xdf\xbf", 2, 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 3, 0x800 },
+		{ "\xe2\x82\xac", 3, 3, 0x20ac },
+		{ "\xed\x9f\xbf", 3, 3, 0xd7ff },
+		{ "\xee\x80\x80", 3, 3, 0xe000 },
+		{ "\xef\xbf\xbf", 3, 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 4, 0x10000 },
+		{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "", 0, 0, 0 },
+		{ "\x80", 1, 0, 0 },
+		{ "\xbf", 1, 0, 0 },
+		{ "\xc0\x80", 2, 0, 0 },
+		{ "\xc1\xbf", 2, 0, 0 },
+		{ "\xc3", 1, 0, 0 },
+		{ "\xc3x", 2, 0, 0 },
+		{ "\xe2\x82\xac", 2, 0, 0 },
+		{ "\xe0\x9f\xbf", 3, 0, 0 },
+		{ "\xed\xa0\x80", 3, 0, 0 },
+		{ "\xed\xbf\xbf", 3, 0, 0 },
+		{ "\xf0\x8f\xbf\xbf", 4, 0, 0 },
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },
+		{ "\xf5\x80\x80\x80", 4, 0, 0 },
+		{ "\xff", 1, 0, 0 },
+	};
+	unsigned long cp;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cp = 0xdeadUL;
+		k = utf8_decode((const unsigned char *)t[i].in, t[i].n, &cp);
+		if (t[i].len)
+			ok(k == t[i].len && cp == t[i].cp, "utf8_decode case "
+			    "%zu: length %zu, U+%04lX", i, t[i].len, t[i].cp);
+		else
+			ok(k == 0, "utf8_decode case %zu: not UTF-8", i);
+	}
+}
+
+static void
 test_time(void)
 {
 	static const char pat[] = "dddd-dd-ddTdd:dd:ddZ";
@@ -287,6 +340,7 @@ main(void)
 {
 	test_buf();
 	test_json();
+	test_decode();
 	test_time();
 	test_status();
 	return done_testing();

@@ -77,19 +77,15 @@ check_exit() {
 # check_grep DESC PATTERN FILE: passes when FILE has a line matching the
 # extended regular expression PATTERN (fixed string with -F first)
 check_grep() {
+	_how=-qE
 	if [ "$1" = -F ]; then
+		_how=-qF
 		shift
-		desc=$1
-		if grep -qF -- "$2" "$3"; then pass "$desc"; else
-			fail "$desc"
-			echo "# no line with: $2"
-			sed 's/^/# '"$3"': /' "$3" | head -20
-		fi
-		return
 	fi
-	desc=$1
-	if grep -qE -- "$2" "$3"; then pass "$desc"; else
-		fail "$desc"
+	if grep $_how -- "$2" "$3"; then
+		pass "$1"
+	else
+		fail "$1"
 		echo "# no line matching: $2"
 		sed 's/^/# '"$3"': /' "$3" | head -20
 	fi

@@ -248,6 +248,8 @@ run_import(int argc, char *argv[], int check)
 		}
 	}
 	o.maps = maps;
+	if (opt.verbose)
+		o.flags |= UIMP_IMPORT_VERBOSE;
 	if (o.flags & UIMP_IMPORT_DRY_RUN)
 		dry = 1;
 	argc -= optind;

@@ -581,15 +581,7 @@ count(struct ctx *c, const struct rec *r)
 	static const char *const code[] = {
 		[ACT_INSERT] = "insert", [ACT_UPDATE] = "update",
 		[ACT_UNCHANGED] = "unchanged"
-	};
-
-	if (r->action == ACT_INSERT)
-		c->sum->inserted++;
-	else if (r->action == ACT_UPDATE)
-		c->sum->updated++;
-	else
-		c->sum->unchanged++;
-	static const char *const done[] = {
+	}, *const done[] = {
 		[ACT_INSERT] = "inserted", [ACT_UPDATE] = "updated",
 		[ACT_UNCHANGED] = "unchanged:"
 	}, *const todo[] = {
@@ -598,6 +590,14 @@ count(struct ctx *c, const struct rec *r)
 	};
 	char q[64];
 
+	if (r->action == ACT_INSERT)
+		c->sum->inserted++;
+	else if (r->action == ACT_UPDATE)
+		c->sum->updated++;
+	else
+		c->sum->unchanged++;
+	if (!(c->o->flags & UIMP_IMPORT_VERBOSE))
+		return;
 	quote(q, sizeof(q), r->v[c->key]);
 	report(c, r->row, -1, UIMP_SEV_INFO, code[r->action], "%s %s",
 	    c->check ? todo[r->action] : done[r->action], q);

@@ -427,7 +427,8 @@ enum uimp_import_flags {
 	UIMP_IMPORT_SKIP		= 1 << 2,	/* --on-error skip */
 	UIMP_IMPORT_IGNORE_UNKNOWN	= 1 << 3,
 	UIMP_IMPORT_EMPTY_CLEAR		= 1 << 4,
-	UIMP_IMPORT_UPDATE_PASSWORDS	= 1 << 5
+	UIMP_IMPORT_UPDATE_PASSWORDS	= 1 << 5,
+	UIMP_IMPORT_VERBOSE		= 1 << 6	/* info findings too */
 };
 
 /* One --map HEADER=field. */
@@ -450,8 +451,9 @@ enum uimp_severity {
 	UIMP_SEV_ERROR = 0,
 	UIMP_SEV_WARNING,
 	UIMP_SEV_INFO		/* what became of a good row: code "insert",
-				 * "update" or "unchanged"; not kept in the
-				 * job record */
+				 * "update" or "unchanged"; only with
+				 * UIMP_IMPORT_VERBOSE, never kept in the job
+				 * record */
 };
 
 /*

@@ -645,6 +645,20 @@ db_commit(struct uimp_db *db, struct uimp_err *e)
 	return rc;
 }
 
+int
+db_read_begin(struct uimp_db *db, struct uimp_err *e)
+{
+	return exec(db, "BEGIN", "cannot read the store", e);
+}
+
+void
+db_read_end(struct uimp_db *db)
+{
+	if (!sqlite3_get_autocommit(db->h) &&
+	    sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
 void
 db_rollback(struct uimp_db *db)
 {

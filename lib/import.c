@@ -77,6 +77,8 @@ struct ctx {
 	char				 now[21];
 	int				 row_bad;
 	int				 stop;
+	unsigned			 reads;	/* lookups in the read
+						 * transaction, 0: none open */
 };
 
 /* small helpers */
@@ -822,6 +824,13 @@ keeping(const struct ctx *c)
 	return c->sum->rejected == 0 || (c->o->flags & UIMP_IMPORT_SKIP);
 }
 
+static void
+end_read(struct ctx *c)
+{
+	db_read_end(c->db);
+	c->reads = 0;
+}
+
 /* Hash the batch's passwords and move its rows to the spool. */
 static int
 flush(struct ctx *c, struct uimp_err *e)
@@ -830,6 +839,7 @@ flush(struct ctx *c, struct uimp_err *e)
 	size_t i, n = 0, len = uimp_hash_len(&c->cost);
 	int rc = UIMP_OK;
 
+	end_read(c);
 	if (keeping(c)) {
 		for (i = 0; i < c->nbatch; i++) {
 			if (c->batch[i].pw == NULL)
@@ -892,6 +902,14 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	if ((rc = check_unique(c, r, e)) != UIMP_OK)
 		return rc;
 	if (r->v[c->key] != NULL) {
+		/*
+		 * Lookups share one read transaction for a batch of rows; it
+		 * ends before hashing, so no writer waits on the hashes.
+		 */
+		if (c->reads == 0 && (rc = db_read_begin(c->db, e)))
+			return rc;
+		if (++c->reads == BATCH)
+			end_read(c);
 		if ((rc = db_user_find(c->db, r->v[c->key],
 		    c->key == UIMP_F_EMAIL, &c->stored, &found, e)))
 			return rc;
@@ -1313,6 +1331,7 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		goto out;
 	if ((rc = uimp_reader_open(&rd, path, &o->read, e)) == UIMP_OK)
 		rc = read_rows(&c, rd, e);
+	end_read(&c);
 	if (rd)
 		uimp_reader_sha256(rd, sha);
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO)

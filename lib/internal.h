@@ -186,6 +186,13 @@ int	db_locked_fields(struct uimp_db *db, unsigned long *mask,
 int	db_begin(struct uimp_db *db, struct uimp_err *e);
 int	db_commit(struct uimp_db *db, struct uimp_err *e);
 void	db_rollback(struct uimp_db *db);
+/*
+ * A read transaction around many lookups: one shared lock for them all
+ * rather than one a statement.  db_read_end() on a store not reading does
+ * nothing.
+ */
+int	db_read_begin(struct uimp_db *db, struct uimp_err *e);
+void	db_read_end(struct uimp_db *db);
 int	db_job_insert(struct uimp_db *db, const struct job *j, long long *id,
 	    struct uimp_err *e);
 int	db_job_finding(struct uimp_db *db, long long job,

@@ -145,6 +145,70 @@ int	numfmt_iso(const char *s, int kind, char *out, size_t outsz);
 /* Levenshtein distance of two ASCII strings, capped at 255. */
 int	edit_distance(const char *a, const char *b);
 
+/* util.c: files written whole or not at all */
+
+/*
+ * A file being written under a temporary name beside its destination, then
+ * renamed over it: a killed writer leaves the old file or none.
+ */
+struct atomic {
+	char	*dst;		/* the destination */
+	char	*tmp;		/* the temporary file, mode 0600 until commit */
+	int	 fd;		/* open on tmp */
+	int	 secret;	/* keep mode 0600: the file holds hashes */
+};
+
+/*
+ * Create the temporary file for dst (mode 0600).  An existing dst fails
+ * with UIMP_EINVAL ("exists: --force overwrites it") unless force.
+ */
+int	atomic_open(struct atomic *a, const char *dst, int secret, int force,
+	    struct uimp_err *e);
+/*
+ * Flush and close the file, give it its mode (0600 if secret, else 0666
+ * less the umask) and rename it to dst.  On failure the temporary file is
+ * removed.
+ */
+int	atomic_commit(struct atomic *a, struct uimp_err *e);
+/* Remove the temporary file and free a; nothing is written. */
+void	atomic_abort(struct atomic *a);
+
+/* xlsx_write.c: workbooks written with libxlsxwriter */
+
+struct xlsx_out;
+struct user;
+
+/*
+ * Write the import template to path (the file is replaced): sheet Users
+ * with the headers of every importable field (uimp_field_header()), a
+ * note with each field's rule, list validations on the enumerated fields
+ * (uimp_field_values()), whole-number validation on contact_no, text
+ * format on username and the phone columns, frozen header; sheet
+ * Instructions with a row per field: column, required, rule, example.
+ * Rules come from uimp_field_rule() with pol.
+ */
+int	xlsx_template_write(const char *path, const struct uimp_policy *pol,
+	    struct uimp_err *e);
+
+/*
+ * Start an export to path in constant-memory mode: sheet Users, one header
+ * row of fields[0..n) as the template writes them, the template's column
+ * formats.  *out is freed by xlsx_export_close() whatever happens.
+ */
+int	xlsx_export_open(struct xlsx_out **out, const char *path,
+	    const int *fields, size_t n, struct uimp_err *e);
+
+/*
+ * Write one user: u->v[f] for each field (NULL: no cell).  Flags and
+ * contact_no are number cells, created_at and updated_at date cells
+ * (u->v holds YYYY-MM-DDTHH:MM:SSZ), the rest strings, never formulas.
+ */
+int	xlsx_export_row(struct xlsx_out *x, const struct user *u,
+	    struct uimp_err *e);
+
+/* Finish the workbook and free x; 0 or UIMP_EIO with e set. */
+int	xlsx_export_close(struct xlsx_out *x, struct uimp_err *e);
+
 /* db.c internals for import.c: every SQL statement stays in db.c */
 
 /*

@@ -41,6 +41,7 @@ static const char *const contact_no_aliases[] = {
 	"contact no. in directory", NULL
 };
 static const char *const created_at_aliases[] = { "create time", NULL };
+static const char *const updated_at_aliases[] = { "update time", NULL };
 
 #define PHONE_RULE "phone number: an optional + and 5-15 digits; spaces " \
 	"and ( ) - . are dropped"
@@ -107,7 +108,11 @@ static const struct uimp_field_info fields[UIMP_F_COUNT] = {
 	[UIMP_F_CREATED_AT] = { "created_at", created_at_aliases,
 	    UIMP_FIELD_EXPORT_ONLY, 0,
 	    "export only: when the user was created (UTC); ignored on import",
-	    "2024-01-31T09:30:00Z" }
+	    "2024-01-31T09:30:00Z" },
+	[UIMP_F_UPDATED_AT] = { "updated_at", updated_at_aliases,
+	    UIMP_FIELD_EXPORT_ONLY, 0,
+	    "export only: when the user last changed (UTC); ignored on "
+	    "import", "2024-02-29T16:05:00Z" }
 };
 
 const struct uimp_field_info *
@@ -116,6 +121,47 @@ uimp_field_info(int f)
 	if (f < 0 || f >= UIMP_F_COUNT)
 		UIMP_BUG("no field %d", f);
 	return &fields[f];
+}
+
+void
+uimp_field_header(int f, char *out, size_t outsz)
+{
+	const struct uimp_field_info *fi = uimp_field_info(f);
+	const char *s;
+	size_t n = 0;
+	int start = 1;
+
+	if (outsz == 0)
+		return;
+	for (s = fi->name; *s && n + 2 < outsz; s++) {
+		if (*s == '_') {
+			out[n++] = ' ';
+			start = 1;
+			continue;
+		}
+		out[n++] = start && *s >= 'a' && *s <= 'z' ?
+		    (char)(*s - 'a' + 'A') : *s;
+		start = 0;
+	}
+	if ((fi->flags & UIMP_FIELD_REQUIRED) && n + 1 < outsz)
+		out[n++] = '*';
+	out[n] = '\0';
+}
+
+const char *const *
+uimp_field_values(int f)
+{
+	static const char *const flag[] = { "0", "1", NULL };
+	static const char *const status[] = { "active", "blocked", NULL };
+
+	switch (f) {
+	case UIMP_F_IS_MANAGER:
+	case UIMP_F_MUST_CHANGE_PASSWORD:
+		return flag;
+	case UIMP_F_STATUS:
+		return status;
+	}
+	return NULL;
 }
 
 /* Headers */
@@ -614,6 +660,27 @@ policy_text(const struct uimp_policy *pol, char *out, size_t outsz)
 	    pol->allow_space ? "" : ", no white space");
 }
 
+void
+uimp_field_rule(int f, const struct uimp_policy *pol, char *out, size_t outsz)
+{
+	struct uimp_policy defaults;
+	char ask[160];
+
+	if (f != UIMP_F_PASSWORD) {
+		snprintf(out, outsz, "%s", uimp_field_info(f)->rule);
+		return;
+	}
+	if (pol == NULL) {
+		uimp_policy_init(&defaults);
+		pol = &defaults;
+	}
+	policy_text(pol, ask, sizeof(ask));
+	/* "the password policy asks for 8-100 ..." without its subject */
+	snprintf(out, outsz, "%s (the store's password policy); or an "
+	    "argon2id PHC string, taken as already hashed",
+	    ask + strlen("the password policy asks for "));
+}
+
 static int
 check_password(const char *in, size_t len, const struct uimp_policy *pol,
     struct uimp_verdict *v)
@@ -1005,7 +1072,7 @@ uimp_field_check(int f, int active, const char *in, size_t len,
 		out[len] = '\0';
 		return 0;
 	}
-	if (f == UIMP_F_CREATED_AT) {
+	if (f == UIMP_F_CREATED_AT || f == UIMP_F_UPDATED_AT) {
 		trim(&s, &n);
 		memcpy(out, s, n);
 		out[n] = '\0';

@@ -196,6 +196,7 @@ enum uimp_field {
 	UIMP_F_MUST_CHANGE_PASSWORD,
 	UIMP_F_CONTACT_NO,
 	UIMP_F_CREATED_AT,	/* export only: ignored on import */
+	UIMP_F_UPDATED_AT,	/* export only: ignored on import */
 	UIMP_F_COUNT
 };
 
@@ -243,6 +244,29 @@ int	uimp_field_lookup(const char *header, int *active);
  * mean"), or NULL when none is near enough to be a likely typo; static.
  */
 const char	*uimp_field_nearest(const char *header);
+
+/*
+ * The header the template and export write for field f: its name with
+ * '_' as a space and each word capitalized, and a trailing '*' on the
+ * fields a new user needs ("First Name*").  At most outsz bytes.
+ */
+void	uimp_field_header(int f, char *out, size_t outsz);
+
+/*
+ * The rule of field f for people, as the template's notes and
+ * Instructions show it; the password's comes from pol (NULL: the
+ * defaults).  At most outsz bytes.
+ */
+struct uimp_policy;
+void	uimp_field_rule(int f, const struct uimp_policy *pol, char *out,
+	    size_t outsz);
+
+/*
+ * The values an enumerated field takes, as export writes them (static,
+ * NULL-terminated: "0", "1" for flags; "active", "blocked" for status),
+ * or NULL for a field that is not enumerated.
+ */
+const char *const	*uimp_field_values(int f);
 
 /* The password policy, from the store's settings. */
 struct uimp_policy {

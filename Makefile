@@ -30,7 +30,7 @@ else
 Q = @
 endif
 
-CMDS = import check config
+CMDS = import check config template export
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libuserimp.a

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 
@@ -121,6 +122,40 @@ finish(int code)
 		exit(EXIT_INTERNAL);
 	}
 	exit(code);
+}
+
+int
+output_format(const char *given, const char *path, int max,
+    void (*usage)(FILE *, int))
+{
+	static const char *const names[] = { "csv", "xlsx", "json", "jsonl" };
+	const char *dot = strrchr(path, '.');
+	int i;
+
+	if (given == NULL && strcmp(path, "-") == 0)
+		return UIMP_EXPORT_CSV;
+	if (given == NULL && dot && strchr(dot, '/') == NULL) {
+		given = dot + 1;
+		if (strcasecmp(given, "xlsm") == 0)
+			given = "xlsx";
+		else if (strcasecmp(given, "ndjson") == 0)
+			given = "jsonl";
+		else if (strcasecmp(given, "txt") == 0 ||
+		    strcasecmp(given, "tsv") == 0)
+			given = "csv";
+	}
+	for (i = 0; given && i <= max; i++)
+		if (strcasecmp(given, names[i]) == 0)
+			return i;
+	if (given == NULL || (dot && given == dot + 1))
+		warnx("cannot tell the format of '%s' from its name: use "
+		    "--format", path);
+	else
+		warnx("--format '%s': expected %s", given, max ==
+		    UIMP_EXPORT_XLSX ? "xlsx or csv" : "xlsx, csv, json or "
+		    "jsonl");
+	usage(stderr, EXIT_USAGE);
+	return -1;
 }
 
 void *

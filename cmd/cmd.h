@@ -24,7 +24,8 @@ enum {
 enum {
 	OPT_JSON = 256, OPT_VERSION, OPT_WAIT, OPT_MODE, OPT_ON_ERROR,
 	OPT_DRY_RUN, OPT_SHEET, OPT_MAP, OPT_EMPTY, OPT_UPDATE_PASSWORDS,
-	OPT_IGNORE_UNKNOWN, OPT_DELIMITER
+	OPT_IGNORE_UNKNOWN, OPT_DELIMITER, OPT_FORMAT, OPT_COLUMNS,
+	OPT_STATUS, OPT_SINCE, OPT_MATCH, OPT_WITH_HASHES, OPT_BOM, OPT_FORCE
 };
 
 /* The options every command takes, for its longopts[]. */
@@ -75,6 +76,14 @@ void	*xmalloc(size_t n);
 char	*xstrdup(const char *s);
 /* A JSON string literal for s, dying when out of memory. */
 char	*xjson(const char *s);
+
+/*
+ * The enum uimp_export_format that --format names (given, may be NULL) or
+ * that the output file's ending tells ("-": CSV); formats past max are
+ * refused.  Dies with a usage message when neither tells.
+ */
+int	output_format(const char *given, const char *path, int max,
+	    void (*usage)(FILE *, int));
 
 /* import.c and check.c share their options and their run. */
 int	run_import(int argc, char *argv[], int check);

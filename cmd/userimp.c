@@ -20,6 +20,8 @@ static const struct {
 	{ "import",	"create and update users from an xlsx or CSV file" },
 	{ "check",	"validate a file against the rules and the store" },
 	{ "config",	"show and set the store's settings" },
+	{ "template",	"hand out the import template, xlsx or CSV" },
+	{ "export",	"write users out as xlsx, CSV or JSON" },
 };
 
 static void

@@ -211,6 +211,13 @@ add_byte(struct csv *c, int ch)
 	return UIMP_OK;
 }
 
+/* Whether a spreadsheet would run s as a formula (SPEC §8). */
+static int
+formula_like(const char *s)
+{
+	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
 /* Close the field being read: NUL, UTF-8 check, the formula guard. */
 static int
 end_field(struct csv *c)
@@ -223,8 +230,13 @@ end_field(struct csv *c)
 	s = c->text.s + f->off;
 	if (uimp_utf8_len(s, f->len, NULL) < 0)
 		f->flags |= UIMP_CELL_BAD_UTF8;
-	/* SPEC §8: the ' that export put before =, +, -, @, tab or CR */
-	if (f->len >= 2 && s[0] == '\'' && strchr("=+-@\t\r", s[1]) != NULL) {
+	/*
+	 * SPEC §8: the ' that export put before =, +, -, @, tab or CR; also
+	 * before a ' and one of those, so that a value that itself starts
+	 * with ' and = comes back as it was.
+	 */
+	if (f->len >= 2 && s[0] == '\'' && (formula_like(s + 1) ||
+	    (s[1] == '\'' && formula_like(s + 2)))) {
 		f->off++;
 		f->len--;
 	}

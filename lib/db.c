@@ -19,7 +19,8 @@
 
 enum stmt {
 	ST_FIND_NAME, ST_FIND_EMAIL, ST_EMAIL_OWNER, ST_PHONE_OWNER,
-	ST_INSERT, ST_UPDATE, ST_JOB, ST_FINDING, ST_ROW, ST_COUNT
+	ST_INSERT, ST_UPDATE, ST_JOB, ST_FINDING, ST_ROW, ST_EACH,
+	ST_EACH_HASHES, ST_COUNT
 };
 
 static const char *const sql[ST_COUNT] = {
@@ -56,6 +57,14 @@ static const char *const sql[ST_COUNT] = {
 	    "field, severity, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_ROW] = "INSERT OR REPLACE INTO job_rows (job_id, row, cells) "
 	    "VALUES (?1, ?2, ?3)",
+#define EACH_WHERE " FROM users WHERE (?1 IS NULL OR status = ?1) AND " \
+	"(?2 IS NULL OR updated_at >= ?2) AND (?3 IS NULL OR username LIKE " \
+	"?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\') ORDER BY id"
+	[ST_EACH] = "SELECT " USER_COLS ", NULL, created_at, updated_at"
+	    EACH_WHERE,
+	[ST_EACH_HASHES] = "SELECT " USER_COLS ", password_hash, created_at, "
+	    "updated_at" EACH_WHERE,
+#undef EACH_WHERE
 #undef USER_COLS
 };
 
@@ -686,23 +695,39 @@ user_release(struct user *u)
 	memset(u, 0, sizeof(*u));
 }
 
-/* Copy the values of a users row into u (offsets into u->mem first). */
+/* Columns past USER_COLS in the export's SELECT, by field. */
+static const int export_col_field[] = {
+	UIMP_F_PASSWORD, UIMP_F_CREATED_AT, UIMP_F_UPDATED_AT
+};
+
+/*
+ * Copy the values of a users row into u (offsets into u->mem first): the
+ * columns of USER_COLS, then those of export_col_field when the statement
+ * has them.
+ */
 static int
 user_load(struct user *u, sqlite3_stmt *st)
 {
 	size_t off[UIMP_F_COUNT];
 	int have[UIMP_F_COUNT];
 	const unsigned char *t;
-	size_t i;
-	int f;
+	size_t i, n = NUSER_COLS + 1;
+	int f, col;
 
 	buf_reset(&u->mem);
 	memset(have, 0, sizeof(have));
 	u->id = sqlite3_column_int64(st, 0);
 	u->has_password = sqlite3_column_int(st, 2);
-	for (i = 0; i <= NUSER_COLS; i++) {
-		f = i == 0 ? UIMP_F_USERNAME : user_col_field[i - 1];
-		t = sqlite3_column_text(st, i == 0 ? 1 : (int)i + 2);
+	if (sqlite3_column_count(st) > (int)(NUSER_COLS + 2))
+		n += sizeof(export_col_field) / sizeof(export_col_field[0]);
+	for (i = 0; i < n; i++) {
+		if (i == 0)
+			f = UIMP_F_USERNAME, col = 1;
+		else if (i <= NUSER_COLS)
+			f = user_col_field[i - 1], col = (int)i + 2;
+		else
+			f = export_col_field[i - NUSER_COLS - 1], col = (int)i + 2;
+		t = sqlite3_column_text(st, col);
 		if (t == NULL)
 			continue;
 		off[f] = u->mem.len;
@@ -713,6 +738,78 @@ user_load(struct user *u, sqlite3_stmt *st)
 	for (f = 0; f < UIMP_F_COUNT; f++)
 		u->v[f] = have[f] ? u->mem.s + off[f] : NULL;
 	return UIMP_OK;
+}
+
+/* "a*b?" as a LIKE pattern escaped with '\\': "a%b_" */
+static char *
+glob_to_like(const char *g)
+{
+	char *s = malloc(2 * strlen(g) + 1), *p = s;
+
+	if (s == NULL)
+		return NULL;
+	for (; *g; g++) {
+		if (*g == '*')
+			*p++ = '%';
+		else if (*g == '?')
+			*p++ = '_';
+		else {
+			if (*g == '%' || *g == '_' || *g == '\\')
+				*p++ = '\\';
+			*p++ = *g;
+		}
+	}
+	*p = '\0';
+	return s;
+}
+
+int
+db_users_each(struct uimp_db *db, const struct user_filter *flt, int hashes,
+    user_fn fn, void *arg, struct uimp_err *e)
+{
+	struct user u;
+	sqlite3_stmt *st = NULL;
+	char *like = NULL;
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	if (flt->match && (like = glob_to_like(flt->match)) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	rc = sqlite3_prepare_v2(db->h, hashes ? sql[ST_EACH_HASHES] :
+	    sql[ST_EACH], -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(db, rc, "cannot read users", e);
+		goto out;
+	}
+	if (flt->status)
+		sqlite3_bind_text(st, 1, flt->status, -1, SQLITE_STATIC);
+	if (flt->since)
+		sqlite3_bind_text(st, 2, flt->since, -1, SQLITE_STATIC);
+	if (like)
+		sqlite3_bind_text(st, 3, like, -1, SQLITE_STATIC);
+	/* one read transaction: the export is one snapshot */
+	if ((rc = exec(db, "BEGIN", "cannot read users", e)) != UIMP_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (user_load(&u, st) != UIMP_OK) {
+			rc = uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+			goto out;
+		}
+		if ((rc = fn(&u, arg)) != UIMP_OK)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot read users",
+	    e);
+out:
+	sqlite3_finalize(st);
+	db_read_end(db);
+	if (hashes && u.mem.s)
+		explicit_bzero(u.mem.s, u.mem.cap);
+	user_release(&u);
+	free(like);
+	return rc;
 }
 
 int

@@ -257,6 +257,25 @@ void	db_rollback(struct uimp_db *db);
  */
 int	db_read_begin(struct uimp_db *db, struct uimp_err *e);
 void	db_read_end(struct uimp_db *db);
+/* Which users db_users_each() visits; NULL members: any. */
+struct user_filter {
+	const char	*status;	/* "active" or "blocked" */
+	const char	*since;		/* updated_at at or after this ISO time */
+	const char	*match;		/* glob (* ?) on username or email, any
+					 * ASCII case */
+};
+
+/* Called for each user; returns 0 to go on, else a status that stops. */
+typedef int	(*user_fn)(const struct user *u, void *arg);
+
+/*
+ * Visit the users flt selects, in id order, in one read snapshot, with
+ * v[] holding every field, created_at and updated_at, and the password
+ * hash in v[UIMP_F_PASSWORD] when hashes (else NULL).  Returns 0, a store
+ * failure, or what fn returned.
+ */
+int	db_users_each(struct uimp_db *db, const struct user_filter *flt,
+	    int hashes, user_fn fn, void *arg, struct uimp_err *e);
 int	db_job_insert(struct uimp_db *db, const struct job *j, long long *id,
 	    struct uimp_err *e);
 int	db_job_finding(struct uimp_db *db, long long job,

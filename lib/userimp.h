@@ -527,4 +527,64 @@ int	uimp_import(const char *dbpath, int wait_s, const char *path,
 	    const struct uimp_import_opts *o, uimp_finding_fn fn, void *arg,
 	    struct uimp_summary *sum, struct uimp_err *e);
 
+/* export.c: export and the import template */
+
+enum uimp_export_format {
+	UIMP_EXPORT_CSV = 0,
+	UIMP_EXPORT_XLSX,
+	UIMP_EXPORT_JSON,	/* one array of objects */
+	UIMP_EXPORT_JSONL	/* one object a line */
+};
+
+enum uimp_export_flags {
+	UIMP_EXPORT_HASHES	= 1 << 0,	/* a password column of PHC
+						 * strings; the file is 0600 */
+	UIMP_EXPORT_BOM		= 1 << 1,	/* CSV: a UTF-8 byte order mark */
+	UIMP_EXPORT_FORCE	= 1 << 2	/* replace an existing file */
+};
+
+struct uimp_export_opts {
+	int		 format;	/* enum uimp_export_format */
+	int		 flags;		/* enum uimp_export_flags */
+	const int	*fields;	/* the columns in order; NULL: the
+					 * default ones (uimp_export_fields) */
+	size_t		 nfields;
+	const char	*status;	/* only users with this status */
+	const char	*since;		/* only users updated at or after this
+					 * YYYY-MM-DD[THH:MM:SS[Z]] */
+	const char	*match;		/* only users whose username or email
+					 * matches this glob (* ?), any case */
+};
+
+/*
+ * The default columns of an export into fields (room for UIMP_F_COUNT):
+ * every field in the template's order, the password only with hashes,
+ * then created_at and updated_at.  Returns how many.
+ */
+size_t	uimp_export_fields(int *fields, int hashes);
+
+/*
+ * Write the users of the store at dbpath (opened read-only with wait_s
+ * seconds of busy timeout; a missing store has no users) to path ("-":
+ * standard output) in o->format, atomically: a temporary file beside path,
+ * renamed over it at the end.  An existing path fails with UIMP_EINVAL
+ * unless UIMP_EXPORT_FORCE.  *count gets the number of users written.
+ * CSV values starting with = + - @ tab or CR (or ' and one of those) get
+ * a leading ' so that a spreadsheet does not run them.  Returns 0 or a
+ * status with e set: UIMP_EINVAL (a bad option or date), UIMP_EIO (the
+ * output), UIMP_EDB, UIMP_EBUSY, UIMP_ENOMEM.
+ */
+int	uimp_export(const char *dbpath, int wait_s, const char *path,
+	    const struct uimp_export_opts *o, unsigned long *count,
+	    struct uimp_err *e);
+
+/*
+ * Write the import template to path ("-": standard output) as format
+ * (UIMP_EXPORT_XLSX or UIMP_EXPORT_CSV, the header line only), with the
+ * password rule of the store at dbpath (read-only; missing: the defaults).
+ * force as UIMP_EXPORT_FORCE.  Returns 0 or a status with e set.
+ */
+int	uimp_template(const char *dbpath, int wait_s, const char *path,
+	    int format, int force, struct uimp_err *e);
+
 #endif

@@ -1,11 +1,14 @@
 /*
  * util.c: small helpers shared inside lib/: a growable buffer, JSON
- * string quoting, the time in ISO 8601.
+ * string quoting, UTF-8, the time in ISO 8601, files written atomically.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -181,4 +184,77 @@ uimp_json_quote(const char *s, size_t n)
 		return NULL;
 	}
 	return b.s;
+}
+
+int
+atomic_open(struct atomic *a, const char *dst, int secret, int force,
+    struct uimp_err *e)
+{
+	struct stat sb;
+	const char *slash = strrchr(dst, '/');
+	size_t dirlen = slash ? (size_t)(slash - dst) + 1 : 0;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	a->secret = secret;
+	if (!force && lstat(dst, &sb) == 0)
+		return uimp_err_set(e, UIMP_EINVAL, 0, dst, "exists: --force "
+		    "overwrites it");
+	if ((a->dst = strdup(dst)) == NULL ||
+	    (a->tmp = malloc(dirlen + 32)) == NULL) {
+		free(a->dst);
+		return uimp_err_set(e, UIMP_ENOMEM, 0, dst, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	}
+	/* beside the destination, so that rename() replaces it whole */
+	memcpy(a->tmp, dst, dirlen);
+	strcpy(a->tmp + dirlen, ".userimp.XXXXXX");
+	if ((a->fd = mkstemp(a->tmp)) == -1) {
+		uimp_err_set(e, UIMP_EIO, errno, dst, "cannot create a file "
+		    "beside it");
+		free(a->tmp);
+		free(a->dst);
+		a->tmp = a->dst = NULL;
+		return UIMP_EIO;
+	}
+	return UIMP_OK;
+}
+
+int
+atomic_commit(struct atomic *a, struct uimp_err *e)
+{
+	mode_t mask, mode = 0600;
+	int rc = UIMP_OK;
+
+	if (!a->secret) {
+		mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (fsync(a->fd) == -1 || fchmod(a->fd, mode) == -1)
+		rc = uimp_err_set(e, UIMP_EIO, errno, a->dst, "cannot write");
+	if (close(a->fd) == -1 && rc == UIMP_OK)
+		rc = uimp_err_set(e, UIMP_EIO, errno, a->dst, "cannot write");
+	a->fd = -1;
+	if (rc == UIMP_OK && rename(a->tmp, a->dst) == -1)
+		rc = uimp_err_set(e, UIMP_EIO, errno, a->dst, "cannot write");
+	if (rc != UIMP_OK)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->dst);
+	a->tmp = a->dst = NULL;
+	return rc;
+}
+
+void
+atomic_abort(struct atomic *a)
+{
+	if (a->fd != -1)
+		close(a->fd);
+	if (a->tmp)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->dst);
+	a->tmp = a->dst = NULL;
+	a->fd = -1;
 }

@@ -43,7 +43,7 @@ struct xlsx_out {
  * final period (STYLE §4), after what names the step.
  */
 static int
-lxw_fail(struct uimp_err *e, const char *path, lxw_error rc,
+write_fail(struct uimp_err *e, const char *path, lxw_error rc,
     const char *what)
 {
 	char msg[160];
@@ -144,8 +144,9 @@ book_new(lxw_workbook **out, const char *path, int constant_memory,
 		t = strtoull(sde, NULL, 10);
 		memset(&props, 0, sizeof(props));
 		props.created = (time_t)t;
-		if ((rc = workbook_set_properties(wb, &props)) != LXW_NO_ERROR) {
-			status = lxw_fail(e, path, rc,
+		if ((rc = workbook_set_properties(wb, &props)) !=
+		    LXW_NO_ERROR) {
+			status = write_fail(e, path, rc,
 			    "cannot set the document properties");
 			goto out;
 		}
@@ -168,7 +169,8 @@ book_new(lxw_workbook **out, const char *path, int constant_memory,
 	format_set_pattern(st->optional, LXW_PATTERN_SOLID);
 	format_set_bg_color(st->optional, FILL_OPTIONAL);
 	format_set_bottom(st->optional, LXW_BORDER_THIN);
-	format_set_num_format(st->text, "@");
+	/* Excel's own Text format, the built-in 49 ("@") */
+	format_set_num_format_index(st->text, 49);
 	format_set_num_format(st->date, "yyyy-mm-dd hh:mm:ss");
 	format_set_text_wrap(st->wrap);
 	format_set_align(st->wrap, LXW_ALIGN_VERTICAL_TOP);
@@ -214,7 +216,7 @@ users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
 		rc = worksheet_set_column_opt(ws, col, col, column_width(f),
 		    is_text_column(f) ? st->text : NULL, NULL);
 		if (rc != LXW_NO_ERROR)
-			return lxw_fail(e, path, rc, "cannot set a column");
+			return write_fail(e, path, rc, "cannot set a column");
 	}
 	for (col = 0; col < n; col++) {
 		f = fields[col];
@@ -223,7 +225,8 @@ users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
 		    uimp_field_info(f)->flags & UIMP_FIELD_REQUIRED ?
 		    st->required : st->optional);
 		if (rc != LXW_NO_ERROR)
-			return lxw_fail(e, path, rc, "cannot write the header");
+			return write_fail(e, path, rc,
+			    "cannot write the header");
 	}
 	worksheet_freeze_panes(ws, 1, 0);
 	return 0;
@@ -248,7 +251,7 @@ header_note(lxw_worksheet *ws, lxw_col_t col, int f,
 	co.author = "userimp";
 	if ((rc = worksheet_write_comment_opt(ws, 0, col, note, &co)) !=
 	    LXW_NO_ERROR)
-		return lxw_fail(e, path, rc, "cannot write a header note");
+		return write_fail(e, path, rc, "cannot write a header note");
 	return 0;
 }
 
@@ -284,7 +287,7 @@ column_validation(lxw_worksheet *ws, lxw_col_t col, int f,
 	dv.error_message = msg;
 	if ((rc = worksheet_data_validation_range(ws, 1, col, LAST_ROW, col,
 	    &dv)) != LXW_NO_ERROR)
-		return lxw_fail(e, path, rc, "cannot add a validation");
+		return write_fail(e, path, rc, "cannot add a validation");
 	return 0;
 }
 
@@ -328,7 +331,7 @@ instructions(lxw_worksheet *ws, const struct styles *st, const int *fields,
 			    st->text);
 	}
 	if (rc != LXW_NO_ERROR)
-		return lxw_fail(e, path, rc, "cannot write the instructions");
+		return write_fail(e, path, rc, "cannot write the instructions");
 	worksheet_freeze_panes(ws, 1, 0);
 	return 0;
 }
@@ -364,7 +367,7 @@ xlsx_template_write(const char *path, const struct uimp_policy *pol,
 	rc = workbook_close(wb);
 	wb = NULL;
 	if (rc != LXW_NO_ERROR)
-		status = lxw_fail(e, path, rc, "cannot write the workbook");
+		status = write_fail(e, path, rc, "cannot write the workbook");
 out:
 	if (wb != NULL)
 		lxw_workbook_free(wb);
@@ -471,7 +474,7 @@ xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
 	if (x->failed)
 		UIMP_BUG("xlsx_export_row() after a failure");
 	if (x->row > LAST_ROW) {
-		x->failed = uimp_err_set(&x->err, UIMP_EINVAL, 0, x->path,
+		x->failed = uimp_err_set(&x->err, UIMP_EIO, 0, x->path,
 		    "more than %lu users: past the sheet's last row",
 		    (unsigned long)LAST_ROW);
 		goto out;
@@ -511,7 +514,7 @@ xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
 			uimp_field_header(f, h, sizeof(h));
 			snprintf(what, sizeof(what), "cannot write row %lu, "
 			    "column %s", (unsigned long)x->row + 1, h);
-			x->failed = lxw_fail(&x->err, x->path, rc, what);
+			x->failed = write_fail(&x->err, x->path, rc, what);
 			goto out;
 		}
 	}
@@ -536,7 +539,8 @@ xlsx_export_close(struct xlsx_out *x, struct uimp_err *e)
 		if (e != NULL)
 			*e = x->err;
 	} else if ((rc = workbook_close(x->wb)) != LXW_NO_ERROR)
-		status = lxw_fail(e, x->path, rc, "cannot write the workbook");
+		status = write_fail(e, x->path, rc,
+		    "cannot write the workbook");
 	free(x->path);
 	free(x->fields);
 	free(x);

@@ -68,7 +68,7 @@ struct sheet {
 	size_t	 ncols[ROWS_MAX];
 	char	*text[ROWS_MAX][COLS_MAX];
 	int	 type[ROWS_MAX][COLS_MAX];
-	char	 msg[300];
+	char	 msg[400];
 };
 
 static void
@@ -232,7 +232,8 @@ test_template(void)
 
 		uimp_field_header(fields[i], h, sizeof(h));
 		uimp_field_rule(fields[i], &pol, rule, sizeof(rule));
-		is(cell(&s, i + 1, 0), h, "Instructions row %zu: column", i + 2);
+		is(cell(&s, i + 1, 0), h, "Instructions row %zu: column",
+		    i + 2);
 		is(cell(&s, i + 1, 1), fi->flags & UIMP_FIELD_REQUIRED ?
 		    "yes" : "no", "Instructions row %zu: required", i + 2);
 		is(cell(&s, i + 1, 2), rule, "Instructions row %zu: rule",
@@ -362,8 +363,10 @@ expect(int f, const char *v, int *type, char *buf, size_t bufsz)
 		break;
 	case UIMP_F_CREATED_AT:
 	case UIMP_F_UPDATED_AT:
+		/* YYYY-MM-DDTHH:MM:SSZ with a real month: a date cell */
 		n = strlen(v);
-		if (n == 20 && v[19] == 'Z' && v[5] != '1') {
+		if (n == 20 && v[19] == 'Z' &&
+		    (v[5] - '0') * 10 + (v[6] - '0') <= 12) {
 			*type = DA;
 			snprintf(buf, bufsz, "%.19s", v);
 			return buf;

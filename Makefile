@@ -112,6 +112,16 @@ demo: $(BUILD)/.deps-build
 	$(Q)USERIMP_EXEC_PATH=$(BUILD) $(BUILD)/userimp import --db $(DEMO_DB) \
 		examples/users.csv
 
+# Speed and memory beside the floors and a peer, on the shared kit's files
+# (BENCH_N, BENCH_DIR, BENCH_PEER: see tests/bench.sh).  Not part of check.
+bench: $(BUILD)/.deps-bench
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
+
+$(BUILD)/.deps-bench: $(BUILD)/.deps-test
+	$(Q)sh tests/deps.sh libsodium-dev time
+	@touch $@
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN)
 
@@ -140,7 +150,8 @@ uninstall:
 clean:
 	rm -rf build tests/t/trash.*
 
-.PHONY: all build deps check units demo lint-man sanitize install uninstall clean
+.PHONY: all build deps check units demo bench lint-man sanitize install \
+	uninstall clean
 .SECONDARY: $(OBJ)
 
 -include $(OBJ:.o=.d)

@@ -80,6 +80,8 @@ exit_for(int status)
 		return EXIT_STORE;
 	case UIMP_EINVAL:
 		return EXIT_USAGE;
+	case UIMP_EWRITE:
+		return EXIT_INTERNAL;
 	}
 	return EXIT_INTERNAL;
 }
@@ -140,8 +142,7 @@ output_format(const char *given, const char *path, int max,
 			given = "xlsx";
 		else if (strcasecmp(given, "ndjson") == 0)
 			given = "jsonl";
-		else if (strcasecmp(given, "txt") == 0 ||
-		    strcasecmp(given, "tsv") == 0)
+		else if (strcasecmp(given, "txt") == 0)
 			given = "csv";
 	}
 	for (i = 0; given && i <= max; i++)

@@ -72,7 +72,7 @@ out_open(struct out *o, const char *path, int format, int secret, int force,
 		if ((fd = mkstemp(o->spool)) == -1) {
 			free(o->spool);
 			o->spool = NULL;
-			return uimp_err_set(e, UIMP_EIO, errno, dir, "cannot "
+			return uimp_err_set(e, UIMP_EWRITE, errno, dir, "cannot "
 			    "create a temporary file");
 		}
 		close(fd);
@@ -93,7 +93,7 @@ out_open(struct out *o, const char *path, int format, int secret, int force,
 		if (fd != -1)
 			close(fd);
 		atomic_abort(&o->a);
-		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot write");
+		return uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot write");
 	}
 	return UIMP_OK;
 }
@@ -107,7 +107,7 @@ copy_out(const char *path, struct uimp_err *e)
 	int fd, rc = UIMP_OK;
 
 	if ((fd = open(path, O_RDONLY)) == -1)
-		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot read");
+		return uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot read");
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (off = 0; off < n; off += w)
 			if ((w = write(STDOUT_FILENO, buf + off,
@@ -116,12 +116,12 @@ copy_out(const char *path, struct uimp_err *e)
 					w = 0;
 					continue;
 				}
-				rc = uimp_err_set(e, UIMP_EIO, errno, "-",
+				rc = uimp_err_set(e, UIMP_EWRITE, errno, "-",
 				    "cannot write the standard output");
 				goto out;
 			}
 	if (n < 0)
-		rc = uimp_err_set(e, UIMP_EIO, errno, path, "cannot read");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot read");
 out:
 	close(fd);
 	return rc;
@@ -135,10 +135,10 @@ out_close(struct out *o, const char *path, struct uimp_err *e)
 
 	if (o->f) {
 		if (fflush(o->f) != 0 || ferror(o->f))
-			rc = uimp_err_set(e, UIMP_EIO, errno, path,
+			rc = uimp_err_set(e, UIMP_EWRITE, errno, path,
 			    "cannot write");
 		if (o->f != stdout && fclose(o->f) != 0 && rc == UIMP_OK)
-			rc = uimp_err_set(e, UIMP_EIO, errno, path,
+			rc = uimp_err_set(e, UIMP_EWRITE, errno, path,
 			    "cannot write");
 		o->f = NULL;
 	}
@@ -224,7 +224,7 @@ csv_record(struct out *o, const char *const *v, struct uimp_err *e)
 	if (buf_add(&o->line, "\r\n", 2))
 		return nomem(e);
 	if (fwrite(o->line.s, 1, o->line.len, o->f) != o->line.len)
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot write");
+		return uimp_err_set(e, UIMP_EWRITE, errno, NULL, "cannot write");
 	return UIMP_OK;
 }
 
@@ -275,7 +275,7 @@ json_object(struct out *o, const struct user *u, struct uimp_err *e)
 	    buf_addc(&o->line, '\n')))
 		return nomem(e);
 	if (fwrite(o->line.s, 1, o->line.len, o->f) != o->line.len)
-		return uimp_err_set(e, UIMP_EIO, errno, NULL, "cannot write");
+		return uimp_err_set(e, UIMP_EWRITE, errno, NULL, "cannot write");
 	return UIMP_OK;
 }
 
@@ -318,6 +318,7 @@ check_since(const char *s, struct uimp_err *e)
 {
 	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
 	size_t i, n = strlen(s);
+	int month, day;
 
 	if (n != 10 && n != 19 && n != 20)
 		goto bad;
@@ -325,10 +326,17 @@ check_since(const char *s, struct uimp_err *e)
 		if (form[i] == 'd' ? !isdigit((unsigned char)s[i]) :
 		    s[i] != form[i])
 			goto bad;
+	month = atoi(s + 5);
+	day = atoi(s + 8);
+	if (month < 1 || month > 12 || day < 1 || day > 31 ||
+	    (n > 10 && (atoi(s + 11) > 23 || atoi(s + 14) > 59 ||
+	    atoi(s + 17) > 59)))
+		goto bad;
 	return UIMP_OK;
 bad:
 	return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "--since '%s': expected "
-	    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS", s);
+	    "a time as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or "
+	    "YYYY-MM-DDTHH:MM:SSZ (UTC)", s);
 }
 
 static int
@@ -395,12 +403,12 @@ uimp_export(const char *dbpath, int wait_s, const char *path,
 	else if (eo->format == UIMP_EXPORT_CSV) {
 		if ((eo->flags & UIMP_EXPORT_BOM) &&
 		    fwrite("\xef\xbb\xbf", 1, 3, o.f) != 3)
-			rc = uimp_err_set(e, UIMP_EIO, errno, path,
+			rc = uimp_err_set(e, UIMP_EWRITE, errno, path,
 			    "cannot write");
 		if (rc == UIMP_OK)
 			rc = csv_header(&o, e);
 	} else if (eo->format == UIMP_EXPORT_JSON && fputs("[", o.f) < 0)
-		rc = uimp_err_set(e, UIMP_EIO, errno, path, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot write");
 	if (rc != UIMP_OK)
 		goto fail;
 	memset(&flt, 0, sizeof(flt));
@@ -413,7 +421,7 @@ uimp_export(const char *dbpath, int wait_s, const char *path,
 		goto fail;
 	if (eo->format == UIMP_EXPORT_JSON && fputs(o.rows ? "\n]\n" : "]\n",
 	    o.f) < 0) {
-		rc = uimp_err_set(e, UIMP_EIO, errno, path, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot write");
 		goto fail;
 	}
 	if (o.x) {

@@ -166,8 +166,8 @@ int	atomic_open(struct atomic *a, const char *dst, int secret, int force,
 	    struct uimp_err *e);
 /*
  * Flush and close the file, give it its mode (0600 if secret, else 0666
- * less the umask) and rename it to dst.  On failure the temporary file is
- * removed.
+ * less the umask) and rename it to dst.  On failure (UIMP_EWRITE) the
+ * temporary file is removed.
  */
 int	atomic_commit(struct atomic *a, struct uimp_err *e);
 /* Remove the temporary file and free a; nothing is written. */

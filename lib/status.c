@@ -22,6 +22,7 @@ uimp_strstatus(int status)
 	case UIMP_EBUSY:	return "store locked";
 	case UIMP_EHASH:	return "password hashing failed";
 	case UIMP_EINVAL:	return "invalid argument";
+	case UIMP_EWRITE:	return "cannot write the output";
 	case UIMP_EINTERNAL:	return "internal error";
 	}
 	return "unknown status";

@@ -26,6 +26,7 @@ enum uimp_status {
 	UIMP_EBUSY,	/* the store stayed locked past the wait */
 	UIMP_EHASH,	/* password hashing failed */
 	UIMP_EINVAL,	/* a bad argument or setting from the caller */
+	UIMP_EWRITE,	/* the output file cannot be written */
 	UIMP_EINTERNAL	/* a bug or an impossible state */
 };
 

@@ -210,12 +210,12 @@ atomic_open(struct atomic *a, const char *dst, int secret, int force,
 	memcpy(a->tmp, dst, dirlen);
 	strcpy(a->tmp + dirlen, ".userimp.XXXXXX");
 	if ((a->fd = mkstemp(a->tmp)) == -1) {
-		uimp_err_set(e, UIMP_EIO, errno, dst, "cannot create a file "
+		uimp_err_set(e, UIMP_EWRITE, errno, dst, "cannot create a file "
 		    "beside it");
 		free(a->tmp);
 		free(a->dst);
 		a->tmp = a->dst = NULL;
-		return UIMP_EIO;
+		return UIMP_EWRITE;
 	}
 	return UIMP_OK;
 }
@@ -232,12 +232,12 @@ atomic_commit(struct atomic *a, struct uimp_err *e)
 		mode = 0666 & ~mask;
 	}
 	if (fsync(a->fd) == -1 || fchmod(a->fd, mode) == -1)
-		rc = uimp_err_set(e, UIMP_EIO, errno, a->dst, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst, "cannot write");
 	if (close(a->fd) == -1 && rc == UIMP_OK)
-		rc = uimp_err_set(e, UIMP_EIO, errno, a->dst, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst, "cannot write");
 	a->fd = -1;
 	if (rc == UIMP_OK && rename(a->tmp, a->dst) == -1)
-		rc = uimp_err_set(e, UIMP_EIO, errno, a->dst, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst, "cannot write");
 	if (rc != UIMP_OK)
 		unlink(a->tmp);
 	free(a->tmp);

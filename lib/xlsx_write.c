@@ -56,7 +56,7 @@ write_fail(struct uimp_err *e, const char *path, lxw_error rc,
 	if (msg[0] >= 'A' && msg[0] <= 'Z' && !(msg[1] >= 'A' && msg[1] <= 'Z'))
 		msg[0] = (char)(msg[0] - 'A' + 'a');
 	return uimp_err_set(e, rc == LXW_ERROR_MEMORY_MALLOC_FAILED ?
-	    UIMP_ENOMEM : UIMP_EIO, 0, path, "%s: %s", what, msg);
+	    UIMP_ENOMEM : UIMP_EWRITE, 0, path, "%s: %s", what, msg);
 }
 
 /* Whether field f is a column whose digits matter: kept as text. */
@@ -191,7 +191,7 @@ book_sheet(lxw_workbook *wb, const char *name, lxw_worksheet **out,
     const char *path, struct uimp_err *e)
 {
 	if ((*out = workbook_add_worksheet(wb, name)) == NULL)
-		return uimp_err_set(e, UIMP_EIO, 0, path, "cannot add the "
+		return uimp_err_set(e, UIMP_EWRITE, 0, path, "cannot add the "
 		    "sheet %s: out of memory or no temporary file in $TMPDIR",
 		    name);
 	return 0;
@@ -242,9 +242,10 @@ header_note(lxw_worksheet *ws, lxw_col_t col, int f,
 	lxw_error rc;
 
 	uimp_field_rule(f, pol, rule, sizeof(rule));
-	snprintf(note, sizeof(note), "%s%s.\nExample: %s",
+	snprintf(note, sizeof(note), "%s%s%s\nExample: %s",
 	    uimp_field_info(f)->flags & UIMP_FIELD_REQUIRED ?
-	    "Required. " : "", rule, uimp_field_info(f)->example);
+	    "Required. " : "", rule, rule[0] && rule[strlen(rule) - 1] ==
+	    '.' ? "" : ".", uimp_field_info(f)->example);
 	memset(&co, 0, sizeof(co));
 	co.width = 320;
 	co.height = 120;
@@ -474,7 +475,7 @@ xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
 	if (x->failed)
 		UIMP_BUG("xlsx_export_row() after a failure");
 	if (x->row > LAST_ROW) {
-		x->failed = uimp_err_set(&x->err, UIMP_EIO, 0, x->path,
+		x->failed = uimp_err_set(&x->err, UIMP_EWRITE, 0, x->path,
 		    "more than %lu users: past the sheet's last row",
 		    (unsigned long)LAST_ROW);
 		goto out;

@@ -2,7 +2,7 @@
 # Export: the admin's round trip, hard values read back by other programs
 # exactly, export | import changing nothing, hashes that move stores, and
 # the options.
-cd "${0%/*}" && . ../lib.sh && plan 54
+cd "${0%/*}" && . ../lib.sh && plan 58
 
 new_store db
 /usr/bin/python3 - <<'PY'
@@ -146,6 +146,11 @@ check_same "every user" "$(tail -n +2 out | wc -l)" 3
 check_exit 0 "--since in the future" userimp export -d db --since 2999-01-01T00:00:00Z --columns username
 check_same "no user" "$(tail -n +2 out | wc -l)" 0
 check_exit 2 "--since that is no date" userimp export -d db --since yesterday -o never.csv
+check_exit 2 "--since with month 13" userimp export -d db --since 2026-13-01
+check_grep -F "saying the forms" "YYYY-MM-DDTHH:MM:SSZ (UTC)" err
+check_exit 5 "an output folder that does not exist is exit 5" \
+	userimp export -d db -o nodir/users.csv
+check_grep -F "naming the file" "nodir/users.csv: cannot create a file beside it" err
 check "and no file is left" test ! -e never.csv
 check_exit 0 "--bom" userimp export -d db --bom --columns username
 check_same "starts the CSV with a byte order mark" "$(head -c 3 out | od -An -tx1 | tr -d ' ')" efbbbf

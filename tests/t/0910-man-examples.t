@@ -3,8 +3,9 @@
 # in a folder of its own holding the files they name, exits 0.  Network
 # commands are left out; /var/lib paths become the folder's store.
 cd "${0%/*}" && . ../lib.sh
-pages="userimp.1 userimp-import.1 userimp-check.1 userimp-config.1"
-plan 8
+pages="userimp.1 userimp-import.1 userimp-check.1 userimp-config.1
+    userimp-template.1 userimp-export.1"
+plan 12
 
 # The commands of page $1's EXAMPLES, one a line, continuations joined.
 examples() {
@@ -22,22 +23,35 @@ examples() {
 	    sed 's|/var/lib/userimp/users.db|userimp.db|g'
 }
 
+# The files the examples of page $1 name.  The pages of template and export
+# write users.xlsx and users.csv, and export's have the example users to
+# write.
 fixtures() {
-	cp "$TOP"/examples/users.xlsx users.xlsx
+	case $1 in
+	userimp-template.1|userimp-export.1) ;;
+	*)
+		cp "$TOP"/examples/users.xlsx users.xlsx
+		cp "$TOP"/examples/users.csv users.csv
+		;;
+	esac
 	cp "$TOP"/examples/users.csv new.csv
-	cp "$TOP"/examples/users.csv users.csv
 	printf 'username,title\nivan.petrov,Chief Engineer\n' > changes.csv
 	printf 'Login,Password,E-Mail Address,First Name,Last Name\n%s\n' \
 	    'newbie,Sekret123,newbie@example.com,New,Bie' > export.csv
 	printf 'Username\tPassword\nivan.petrov\tNewPass2025\n' |
 	    mkxlsx resets.xlsx
 	new_store userimp.db
+	case $1 in
+	userimp-export.1)
+		userimp import -q "$TOP"/examples/users.xlsx
+		;;
+	esac
 }
 
 for page in $pages; do
 	mkdir "$page" && (
 		cd "$page" || exit 1
-		fixtures
+		fixtures "$page"
 		examples "$page" > commands
 		[ -s commands ] || { echo "no examples" > failed; exit 1; }
 		while IFS= read -r cmd; do

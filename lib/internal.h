@@ -153,9 +153,11 @@ int	edit_distance(const char *a, const char *b);
  */
 struct atomic {
 	char	*dst;		/* the destination */
-	char	*tmp;		/* the temporary file, mode 0600 until commit */
-	int	 fd;		/* open on tmp */
+	char	*tmp;		/* a path to the temporary file (mode 0600
+				 * until the commit) that writers may open */
+	int	 fd;		/* open on it */
 	int	 secret;	/* keep mode 0600: the file holds hashes */
+	int	 unnamed;	/* made with O_TMPFILE: no name until commit */
 };
 
 /*

@@ -2,12 +2,16 @@
  * util.c: small helpers shared inside lib/: a growable buffer, JSON
  * string quoting, UTF-8, the time in ISO 8601, files written atomically.
  */
+/* O_TMPFILE is Linux's, behind _GNU_SOURCE */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -186,6 +190,12 @@ uimp_json_quote(const char *s, size_t n)
 	return b.s;
 }
 
+/*
+ * The file is made without a name (O_TMPFILE) where the file system can,
+ * so that even SIGKILL leaves nothing behind; writers reach it through
+ * /proc/self/fd.  It gets a name beside the destination only at the commit,
+ * for the moment of the rename.  Elsewhere it is a named temporary file.
+ */
 int
 atomic_open(struct atomic *a, const char *dst, int secret, int force,
     struct uimp_err *e)
@@ -203,10 +213,19 @@ atomic_open(struct atomic *a, const char *dst, int secret, int force,
 	if ((a->dst = strdup(dst)) == NULL ||
 	    (a->tmp = malloc(dirlen + 32)) == NULL) {
 		free(a->dst);
+		a->dst = NULL;
 		return uimp_err_set(e, UIMP_ENOMEM, 0, dst, "%s",
 		    uimp_strstatus(UIMP_ENOMEM));
 	}
 	/* beside the destination, so that rename() replaces it whole */
+	memcpy(a->tmp, dst, dirlen);
+	strcpy(a->tmp + dirlen, dirlen ? "" : ".");
+	a->fd = open(a->tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (a->fd != -1) {
+		a->unnamed = 1;
+		snprintf(a->tmp, dirlen + 32, "/proc/self/fd/%d", a->fd);
+		return UIMP_OK;
+	}
 	memcpy(a->tmp, dst, dirlen);
 	strcpy(a->tmp + dirlen, ".userimp.XXXXXX");
 	if ((a->fd = mkstemp(a->tmp)) == -1) {
@@ -220,11 +239,40 @@ atomic_open(struct atomic *a, const char *dst, int secret, int force,
 	return UIMP_OK;
 }
 
+/* Give the unnamed file a temporary name beside dst, into a->tmp. */
+static int
+atomic_name(struct atomic *a)
+{
+	const char *slash = strrchr(a->dst, '/');
+	size_t dirlen = slash ? (size_t)(slash - a->dst) + 1 : 0;
+	unsigned char r[6];
+	char proc[32];
+	int i, tries;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", a->fd);
+	for (tries = 0; tries < 100; tries++) {
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		memcpy(a->tmp, a->dst, dirlen);
+		strcpy(a->tmp + dirlen, ".userimp.");
+		for (i = 0; i < 6; i++)
+			a->tmp[dirlen + 9 + i] = "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[r[i] % 62];
+		a->tmp[dirlen + 15] = '\0';
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, a->tmp,
+		    AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
 int
 atomic_commit(struct atomic *a, struct uimp_err *e)
 {
 	mode_t mask, mode = 0600;
-	int rc = UIMP_OK;
+	int rc = UIMP_OK, named = !a->unnamed;
 
 	if (!a->secret) {
 		mask = umask(0);
@@ -232,13 +280,23 @@ atomic_commit(struct atomic *a, struct uimp_err *e)
 		mode = 0666 & ~mask;
 	}
 	if (fsync(a->fd) == -1 || fchmod(a->fd, mode) == -1)
-		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+		    "cannot write");
+	if (rc == UIMP_OK && a->unnamed) {
+		if (atomic_name(a) == 0)
+			named = 1;
+		else
+			rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+			    "cannot write");
+	}
 	if (close(a->fd) == -1 && rc == UIMP_OK)
-		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst, "cannot write");
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+		    "cannot write");
 	a->fd = -1;
 	if (rc == UIMP_OK && rename(a->tmp, a->dst) == -1)
-		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst, "cannot write");
-	if (rc != UIMP_OK)
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+		    "cannot write");
+	if (rc != UIMP_OK && named)
 		unlink(a->tmp);
 	free(a->tmp);
 	free(a->dst);
@@ -251,7 +309,7 @@ atomic_abort(struct atomic *a)
 {
 	if (a->fd != -1)
 		close(a->fd);
-	if (a->tmp)
+	if (a->tmp && !a->unnamed)
 		unlink(a->tmp);
 	free(a->tmp);
 	free(a->dst);

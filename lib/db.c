@@ -206,6 +206,13 @@ user_version(struct uimp_db *db, int *v, struct uimp_err *e)
 	    "version", v, e);
 }
 
+int
+db_data_version(struct uimp_db *db, int *v, struct uimp_err *e)
+{
+	return query_int(db, "PRAGMA data_version", "cannot read the store",
+	    v, e);
+}
+
 static int
 count_tables(struct uimp_db *db, int *n, struct uimp_err *e)
 {

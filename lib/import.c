@@ -79,6 +79,10 @@ struct ctx {
 	int				 stop;
 	unsigned			 reads;	/* lookups in the read
 						 * transaction, 0: none open */
+	int				 version; /* the store's data_version
+						 * when planning began */
+	int				 planned; /* version is set */
+	int				 plans_hold; /* nobody wrote since */
 };
 
 /* small helpers */
@@ -908,6 +912,10 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 		 */
 		if (c->reads == 0 && (rc = db_read_begin(c->db, e)))
 			return rc;
+		if (!c->planned && (rc = db_data_version(c->db, &c->version,
+		    e)) != UIMP_OK)
+			return rc;
+		c->planned = 1;
 		if (++c->reads == BATCH)
 			end_read(c);
 		if ((rc = db_user_find(c->db, r->v[c->key],
@@ -957,10 +965,19 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 	memset(&out, 0, sizeof(out));
 	if (r->hash)
 		r->filled |= 1UL << UIMP_F_PASSWORD;
+	c->row_bad = 0;
+	/*
+	 * When no other process wrote since the rows were planned, the plan
+	 * of a new or an unchanged user stands: no need to look again.
+	 */
+	if (c->plans_hold && (r->action == ACT_UNCHANGED ||
+	    (r->action == ACT_INSERT && r->hash != NULL))) {
+		memcpy(out.v, r->v, sizeof(out.v));
+		goto write;
+	}
 	if ((rc = db_user_find(c->db, r->v[c->key], c->key == UIMP_F_EMAIL,
 	    &c->stored, &found, e)) != UIMP_OK)
 		return rc;
-	c->row_bad = 0;
 	if ((rc = plan_row(c, r, found ? &c->stored : NULL, &out, e)))
 		return rc;
 	if (!c->row_bad && haspw && r->hash == NULL &&
@@ -971,6 +988,7 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 		    "import: import the row again");
 	if (c->row_bad)
 		return UIMP_OK;
+write:
 	hash = (r->action == ACT_INSERT || (c->o->flags &
 	    UIMP_IMPORT_UPDATE_PASSWORDS)) ? r->hash : NULL;
 	if (r->action == ACT_INSERT)
@@ -1301,7 +1319,7 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	char sha[65] = "", hint[128];
 	const char *outcome;
 	size_t i;
-	int rc, rrc, aborted = 0, active;
+	int rc, rrc, aborted = 0, active, version;
 
 	memset(&c, 0, sizeof(c));
 	memset(sum, 0, sizeof(*sum));
@@ -1359,6 +1377,11 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		goto out;
 	if ((rc = db_begin(c.db, e)) != UIMP_OK)
 		goto out;
+	if (c.planned) {
+		if ((rc = db_data_version(c.db, &version, e)) != UIMP_OK)
+			goto out;
+		c.plans_hold = version == c.version;
+	}
 	if (keeping(&c) && (rc = commit_rows(&c, &aborted, e)) != UIMP_OK)
 		goto out;
 	if (sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP))

@@ -258,6 +258,11 @@ void	db_rollback(struct uimp_db *db);
  * nothing.
  */
 int	db_read_begin(struct uimp_db *db, struct uimp_err *e);
+/*
+ * A number that changes when another connection commits to the store
+ * (PRAGMA data_version).
+ */
+int	db_data_version(struct uimp_db *db, int *v, struct uimp_err *e);
 void	db_read_end(struct uimp_db *db);
 /* Which users db_users_each() visits; NULL members: any. */
 struct user_filter {

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 
 /* Bytes kept in one field: UIMP_CELL_MAX characters of up to 4 bytes. */
 #define FIELD_BYTES_MAX	((size_t)UIMP_CELL_MAX * 4)
+/* Bytes kept for one record (userimp(1) LIMITS). */
+#define RECORD_MAX	((size_t)64 << 20)
 
 /* Where one field of the current record lies in csv.text. */
 struct field {
@@ -35,6 +39,15 @@ struct csv {
 	int		 ioerr;		/* errno of a failed read, or 0 */
 	int		 prev;		/* the byte read before, for CR LF */
 	unsigned long	 line;		/* the line of the next byte */
+	uint64_t	 off;		/* the offset of the next byte */
+
+	/* the header (the first record with a value): where it is not UTF-8 */
+	int		 header_seen;
+	int		 need;		/* continuation bytes to come */
+	int		 lo, hi;	/* the range of the next one */
+	int		 bad;
+	uint64_t	 badoff;	/* the last sequence's first byte */
+	int		 badbyte;
 
 	/* the current record: field bytes, each followed by a NUL */
 	struct buf	 text;
@@ -87,6 +100,7 @@ next_byte(struct csv *c)
 	if (c->rpos == c->rlen && !fill(c))
 		return EOF;
 	ch = c->rbuf[c->rpos++];
+	c->off++;
 	if (ch == '\r' || (ch == '\n' && c->prev != '\r'))
 		c->line++;
 	c->prev = ch;
@@ -101,7 +115,10 @@ peek_byte(struct csv *c)
 	return c->rbuf[c->rpos];
 }
 
-/* Start over at the first byte of the file, after a BOM. */
+/*
+ * Start over at the first byte of the file, after a BOM; -1 on a read
+ * error, 1 when the file starts with a UTF-16 BOM.
+ */
 static int
 rewind_csv(struct csv *c)
 {
@@ -113,11 +130,19 @@ rewind_csv(struct csv *c)
 	c->eof = 0;
 	c->prev = EOF;
 	c->line = 1;
+	c->off = 0;
 	/* a regular file reads in full blocks: a BOM is in the first one */
 	if (peek_byte(c) == 0xef && c->rlen >= 3 &&
-	    c->rbuf[1] == 0xbb && c->rbuf[2] == 0xbf)
+	    c->rbuf[1] == 0xbb && c->rbuf[2] == 0xbf) {
 		c->rpos = 3;
-	return c->ioerr ? -1 : 0;
+		c->off = 3;
+	}
+	if (c->ioerr)
+		return -1;
+	if (c->rlen >= 2 && ((c->rbuf[0] == 0xff && c->rbuf[1] == 0xfe) ||
+	    (c->rbuf[0] == 0xfe && c->rbuf[1] == 0xff)))
+		return 1;
+	return 0;
 }
 
 /*
@@ -151,6 +176,68 @@ sniff(struct csv *c)
 	return ',';
 }
 
+/* Set the stopping failure of c at line, and e (if not NULL) to it. */
+static int
+fail(struct csv *c, struct uimp_err *e, int status, unsigned long line,
+    const char *fmt, ...)
+{
+	char where[128], msg[256];
+	va_list ap;
+
+	snprintf(where, sizeof(where), "%s:%lu", c->display, line);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->failed = uimp_err_set(&c->err, status, 0, where, "%s", msg);
+	if (e != NULL)
+		*e = c->err;
+	return status;
+}
+
+/*
+ * Follow the header's bytes as UTF-8 (RFC 3629, as uimp_utf8_len() reads
+ * it) to tell where the first byte that is not lies.
+ */
+static void
+utf8_track(struct csv *c, int ch)
+{
+	if (c->bad)
+		return;
+	if (c->need > 0) {
+		if (ch < c->lo || ch > c->hi) {
+			/* the sequence is bad from its first byte */
+			c->bad = 1;
+			return;
+		}
+		c->need--;
+		c->lo = 0x80;
+		c->hi = 0xbf;
+		return;
+	}
+	if (ch < 0x80)
+		return;
+	c->badoff = c->off - 1;
+	c->badbyte = ch;
+	c->lo = 0x80;
+	c->hi = 0xbf;
+	if (ch >= 0xc2 && ch <= 0xdf)
+		c->need = 1;
+	else if (ch >= 0xe0 && ch <= 0xef) {
+		c->need = 2;
+		if (ch == 0xe0)
+			c->lo = 0xa0;	/* overlong */
+		else if (ch == 0xed)
+			c->hi = 0x9f;	/* surrogates */
+	} else if (ch >= 0xf0 && ch <= 0xf4) {
+		c->need = 3;
+		if (ch == 0xf0)
+			c->lo = 0x90;	/* overlong */
+		else if (ch == 0xf4)
+			c->hi = 0x8f;	/* past U+10FFFF */
+	} else
+		c->bad = 1;
+}
+
 /* A new field; UIMP_EINPUT when the record has too many. */
 static int
 begin_field(struct csv *c)
@@ -181,15 +268,27 @@ begin_field(struct csv *c)
 /*
  * Add a byte to the field being read, up to UIMP_CELL_MAX characters (and
  * FIELD_BYTES_MAX bytes, for runs of stray continuation bytes); the rest
- * is skipped and the field flagged.
+ * is skipped and the field flagged.  A NUL byte, or a record past
+ * RECORD_MAX bytes, stops the reading.
  */
 static int
-add_byte(struct csv *c, int ch)
+add_byte(struct csv *c, int ch, struct uimp_err *e)
 {
 	struct field *f = &c->fields[c->nfields - 1];
 
+	/* text has none; UTF-16 has one in every other byte of ASCII */
+	if (ch == 0)
+		return fail(c, e, UIMP_EINPUT, c->line, "a NUL byte at byte "
+		    "%llu: not a text file (UTF-16 without a BOM?); save it "
+		    "as CSV UTF-8", (unsigned long long)(c->off - 1));
 	if (c->fskip)
 		return UIMP_OK;
+	if (!c->header_seen)
+		utf8_track(c, ch);
+	/* kept under RECORD_MAX with room for NULs: no doubling past it */
+	if (c->text.len + c->nfields + 1 >= RECORD_MAX)
+		return fail(c, e, UIMP_EINPUT, c->row.num, "a record longer "
+		    "than 64 MiB: refused");
 	if ((ch & 0xc0) != 0x80) {
 		if (c->fchars == UIMP_CELL_MAX) {
 			c->fskip = 1;
@@ -227,6 +326,9 @@ end_field(struct csv *c)
 
 	if (buf_addc(&c->text, '\0') != UIMP_OK)
 		return UIMP_ENOMEM;
+	if (c->need > 0)
+		c->bad = 1;	/* a sequence cut short by the field's end */
+	c->need = 0;
 	s = c->text.s + f->off;
 	if (uimp_utf8_len(s, f->len, NULL) < 0)
 		f->flags |= UIMP_CELL_BAD_UTF8;
@@ -241,19 +343,6 @@ end_field(struct csv *c)
 		f->len--;
 	}
 	return UIMP_OK;
-}
-
-static int
-fail(struct csv *c, struct uimp_err *e, int status, unsigned long line,
-    const char *msg)
-{
-	char where[128];
-
-	snprintf(where, sizeof(where), "%s:%lu", c->display, line);
-	c->failed = uimp_err_set(&c->err, status, 0, where, "%s", msg);
-	if (e != NULL)
-		*e = c->err;
-	return status;
 }
 
 /*
@@ -280,7 +369,8 @@ read_record(struct csv *c, int *end, struct uimp_err *e)
 	for (;;) {
 		if ((rc = begin_field(c)) == UIMP_EINPUT)
 			return fail(c, e, rc, c->row.num,
-			    "more than 16384 fields in one record");
+			    "more than 16384 fields in one record: refused "
+			    "(a sheet has at most 16384 columns)");
 		if (rc != UIMP_OK)
 			return rc;
 		if (ch == '"') {
@@ -290,14 +380,16 @@ read_record(struct csv *c, int *end, struct uimp_err *e)
 					if (c->ioerr)
 						return UIMP_EIO;
 					return fail(c, e, UIMP_EINPUT, qline,
-					    "unterminated quoted field");
+					    "unterminated quoted field: its "
+					    "quote never closes (a quote "
+					    "inside a field is written \"\")");
 				}
 				if (ch == '"') {
 					if (peek_byte(c) != '"')
 						break;
 					next_byte(c);
 				}
-				if ((rc = add_byte(c, ch)) != UIMP_OK)
+				if ((rc = add_byte(c, ch, e)) != UIMP_OK)
 					return rc;
 			}
 			ch = next_byte(c);
@@ -305,7 +397,7 @@ read_record(struct csv *c, int *end, struct uimp_err *e)
 		/* unquoted, or what follows a closing quote: kept as is */
 		while (ch != EOF && ch != c->delim && ch != '\r' &&
 		    ch != '\n') {
-			if ((rc = add_byte(c, ch)) != UIMP_OK)
+			if ((rc = add_byte(c, ch, e)) != UIMP_OK)
 				return rc;
 			ch = next_byte(c);
 		}
@@ -318,6 +410,33 @@ read_record(struct csv *c, int *end, struct uimp_err *e)
 	if (ch == '\r' && peek_byte(c) == '\n')
 		next_byte(c);
 	return UIMP_OK;
+}
+
+/*
+ * The first record with a value is the header (SPEC §3): when it is not
+ * UTF-8, no column can be known, so the file is refused, saying where.
+ */
+static int
+check_header(struct csv *c, struct uimp_err *e)
+{
+	size_t i;
+	int any = 0, bad = 0;
+
+	for (i = 0; i < c->nfields; i++) {
+		any |= c->fields[i].len > 0;
+		bad |= c->fields[i].flags & UIMP_CELL_BAD_UTF8;
+	}
+	if (!any)
+		return UIMP_OK;
+	c->header_seen = 1;
+	if (!bad)
+		return UIMP_OK;
+	if (!c->bad)
+		return fail(c, e, UIMP_EINPUT, c->row.num, "the header is not "
+		    "valid UTF-8: save the file as CSV UTF-8");
+	return fail(c, e, UIMP_EINPUT, c->row.num, "the header is not valid "
+	    "UTF-8 (byte 0x%02X at byte %llu of the file): save the file as "
+	    "CSV UTF-8", c->badbyte, (unsigned long long)c->badoff);
 }
 
 static int
@@ -354,6 +473,8 @@ csv_next(struct uimp_reader *r, const struct uimp_row **row,
 		return rc;
 	if (end)
 		return UIMP_OK;
+	if (!c->header_seen && (rc = check_header(c, e)) != UIMP_OK)
+		return rc;
 	if (c->nfields > c->cellcap) {
 		cells = realloc(c->cells, c->fieldcap * sizeof(*cells));
 		if (cells == NULL) {
@@ -430,14 +551,21 @@ csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
 		rc = uimp_err_set(e, UIMP_EIO, errno, display, "cannot open");
 		goto out;
 	}
-	if (rewind_csv(c) == -1)
+	if ((rc = rewind_csv(c)) == -1)
 		goto ioerr;
+	if (rc == 1) {
+		rc = uimp_err_set(e, UIMP_EINPUT, 0, display, "UTF-16 text (it "
+		    "starts with a UTF-16 byte order mark): save the file as "
+		    "CSV UTF-8");
+		goto out;
+	}
 	c->delim = delimiter;
 	if (c->delim == 0) {
 		c->delim = sniff(c);
 		if (c->ioerr || rewind_csv(c) == -1)
 			goto ioerr;
 	}
+	rc = UIMP_OK;
 	goto out;
 ioerr:
 	rc = uimp_err_set(e, UIMP_EIO, c->ioerr, display, "cannot read");

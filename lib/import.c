@@ -14,6 +14,7 @@
 #include "internal.h"
 
 #define BATCH		256	/* rows hashed together */
+#define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
 #define CUT		40	/* characters of a value quoted in a message */
 
 enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
@@ -82,6 +83,8 @@ struct ctx {
 	int				 version; /* the store's data_version
 						 * when planning began */
 	int				 planned; /* version is set */
+	unsigned long			 cells_kept; /* bytes in the job's rows */
+	int				 cells_full; /* no more cells kept */
 	int				 plans_hold; /* nobody wrote since */
 };
 
@@ -257,17 +260,49 @@ report(struct ctx *c, unsigned long row, int col, int sev, const char *code,
 	return sev == UIMP_SEV_INFO ? UIMP_OK : log_finding(c, &f);
 }
 
+/*
+ * Keep the cells in c->tmp (a JSON object) of rejected row num for the job
+ * record while they fit in JOB_CELLS_MAX bytes in all, so that a small
+ * file of huge rejected cells cannot fill the disk; rows past that are
+ * kept as {}, with their findings.
+ */
+static int
+log_cells(struct ctx *c, unsigned long num, int fits)
+{
+	if (!fits || c->cells_full ||
+	    c->cells_kept + c->tmp.len > JOB_CELLS_MAX) {
+		if (!c->cells_full)
+			report(c, 0, -1, UIMP_SEV_WARNING, "cells_not_kept",
+			    "the job keeps the cells of rejected rows up to "
+			    "%lu MiB; from row %lu on it keeps only their "
+			    "findings", JOB_CELLS_MAX >> 20, num);
+		c->cells_full = 1;
+		buf_reset(&c->tmp);
+		if (buf_adds(&c->tmp, "{}"))
+			return UIMP_ENOMEM;
+	} else
+		c->cells_kept += c->tmp.len;
+	fprintf(c->log, "R%lu %zu%c", num, c->tmp.len, 0);
+	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
+	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
+}
+
 /* Keep a rejected row's cells (passwords left out) for the job record. */
 static int
 log_row(struct ctx *c, const struct uimp_row *r)
 {
 	const struct uimp_cell *cell;
-	size_t i;
+	size_t i, size;
 	int first = 1;
 
 	if (c->log == NULL)
 		return UIMP_OK;
 	buf_reset(&c->tmp);
+	/* past the budget, spare the work of quoting what is not kept */
+	for (i = 0, size = 0; i < r->ncells; i++)
+		size += r->cells[i].len;
+	if (c->cells_kept + size > JOB_CELLS_MAX)
+		return log_cells(c, r->num, 0);
 	if (buf_addc(&c->tmp, '{'))
 		return UIMP_ENOMEM;
 	for (i = 0; i < c->ncols; i++) {
@@ -285,9 +320,7 @@ log_row(struct ctx *c, const struct uimp_row *r)
 	}
 	if (buf_addc(&c->tmp, '}'))
 		return UIMP_ENOMEM;
-	fprintf(c->log, "R%lu %zu%c", r->num, c->tmp.len, 0);
-	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
-	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
+	return log_cells(c, r->num, 1);
 }
 
 /* The header row */
@@ -1034,9 +1067,7 @@ log_values(struct ctx *c, const struct rec *r)
 	}
 	if (buf_addc(&c->tmp, '}'))
 		return UIMP_ENOMEM;
-	fprintf(c->log, "R%lu %zu%c", r->row, c->tmp.len, 0);
-	fwrite(c->tmp.s, 1, c->tmp.len, c->log);
-	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
+	return log_cells(c, r->row, 1);
 }
 
 /* Write every spooled row; a rejection under abort stops with *aborted. */

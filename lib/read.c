@@ -12,6 +12,9 @@
 
 #include "internal.h"
 
+/* Bytes of standard input copied at most (userimp(1) LIMITS). */
+#define SPOOL_MAX	((unsigned long long)2 << 30)
+
 static const char *
 ending(const char *path)
 {
@@ -33,6 +36,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	struct sha256 c;
 	unsigned char d[32];
 	const char *tmpdir = "/tmp";
+	unsigned long long total = 0;
 	ssize_t n;
 	size_t k;
 	int fd, out = -1, rc = UIMP_OK;
@@ -78,6 +82,13 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 		}
 		if (n == 0)
 			break;
+		total += (unsigned long long)n;
+		if (out != -1 && total > SPOOL_MAX) {
+			rc = uimp_err_set(e, UIMP_EINPUT, 0, r->display,
+			    "standard input is larger than 2 GiB, the limit of "
+			    "its copy: refused; give the file by its name");
+			break;
+		}
 		sha256_update(&c, buf, (size_t)n);
 		k = *nhead < 8 ? 8 - *nhead : 0;
 		if (k > (size_t)n)
@@ -109,6 +120,7 @@ pick_format(const char *display, const unsigned char *head, size_t nhead,
     int *format, struct uimp_err *e)
 {
 	static const unsigned char zip[4] = { 'P', 'K', 3, 4 };
+	static const unsigned char empty_zip[4] = { 'P', 'K', 5, 6 };
 	static const unsigned char ole[8] = {
 		0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1
 	};
@@ -121,10 +133,14 @@ pick_format(const char *display, const unsigned char *head, size_t nhead,
 		    "CSV (UTF-8)");
 	if (*format != UIMP_FORMAT_AUTO)
 		return UIMP_OK;
-	if (nhead >= 4 && memcmp(head, zip, 4) == 0)
+	if (nhead >= 4 && (memcmp(head, zip, 4) == 0 ||
+	    memcmp(head, empty_zip, 4) == 0))
 		*format = UIMP_FORMAT_XLSX;
 	else if (strcasecmp(ext, "xlsx") == 0 || strcasecmp(ext, "xlsm") == 0)
-		*format = UIMP_FORMAT_XLSX;
+		/* an xlsx file starts with a zip entry; a CSV file renamed? */
+		return uimp_err_set(e, UIMP_EXLSX, 0, display,
+		    "not an xlsx file: not a zip archive; a CSV file must be "
+		    "named .csv, .tsv or .txt");
 	else if (strcasecmp(ext, "xls") == 0 || strcasecmp(ext, "xlsb") == 0 ||
 	    strcasecmp(ext, "ods") == 0 || strcasecmp(ext, "numbers") == 0)
 		return uimp_err_set(e, UIMP_EXLSX, 0, display,

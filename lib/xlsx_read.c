@@ -3,20 +3,52 @@
  * the package's parts found through their relationships, the shared
  * strings kept in one arena, one row parsed per call (SPEC §7).
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Debian builds expat with XML_DTD (expat_config.h), but expat.h declares
+ * the billion-laughs guard only to includers that define it too.
+ */
+#ifndef XML_DTD
+#define XML_DTD 1
+#endif
 #include <expat.h>
 #include <minizip/unzip.h>
 
 #include "internal.h"
 
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
+#define HAVE_AMPLIFICATION_GUARD 1
+#endif
+
+/*
+ * The limits on untrusted packages (userimp(1) LIMITS); passing one stops
+ * the reading with UIMP_EXLSX.
+ */
 #define CHUNK		(64 * 1024)	/* bytes fed to expat at once */
 #define ENTRIES_MAX	1000		/* zip entries in a package */
+#define ENTRY_NAME_MAX	1024		/* bytes in a zip entry's name */
 #define RATIO_FLOOR	(100 * 1024)	/* bytes out before the ratio */
 #define RATIO_MAX	100		/* inflated : compressed */
+#define PART_MAX	((uint64_t)2 << 30)	/* inflated: the sheet, sst */
+#define META_MAX	((uint64_t)64 << 20)	/* inflated: rels, workbook,
+						 * styles */
+#define TOTAL_MAX	((uint64_t)4 << 30)	/* inflated, all parts read */
+#define DEPTH_MAX	256		/* nested XML elements */
+#define TAG_MAX		(1 << 20)	/* bytes in one tag or comment */
+#define TOKEN_MAX	(64 * 1024)	/* an element or attribute name, an
+					 * attribute value */
+#define VALUE_MAX	1024		/* a <v> that is not text */
+#define SST_MAX		(1UL << 25)	/* shared strings */
+#define SST_BYTES_MAX	((size_t)1 << 30)	/* their text */
+#define AMPLIFICATION	10.0f		/* expat's guard, should a DTD */
+#define AMPLIFY_FLOOR	(1ULL << 20)	/* pass the handler */
 #define ROWS_MAX	1048576UL	/* rows in a sheet */
 /* Raw bytes kept for one cell: _xHHHH_ takes 7 for one character. */
 #define RAW_MAX		(8 * (size_t)UIMP_CELL_MAX)
@@ -27,7 +59,9 @@
 struct entry {
 	char		*name;
 	unz64_file_pos	 pos;
+	uint64_t	 start;		/* offset of its data in the file */
 	uint64_t	 csize;
+	uint64_t	 usize;
 	int		 crypt;
 };
 
@@ -83,6 +117,13 @@ struct slot {
 
 enum ctype { T_N, T_S, T_STR, T_INLINE, T_B, T_E, T_D };
 
+/* Where the byte scan that bounds expat's tokens is (scan_tags()). */
+enum {
+	SCAN_OUT, SCAN_LT, SCAN_BANG, SCAN_BANG_DASH, SCAN_TAG, SCAN_QUOTE,
+	SCAN_COMMENT, SCAN_PI, SCAN_CDATA
+};
+enum { ENC_8, ENC_16LE, ENC_16BE };
+
 /* The state of one XML part's parse. */
 struct ctx {
 	struct xlsx	*x;
@@ -90,6 +131,18 @@ struct ctx {
 	const char	*part;
 	struct uimp_err	*e;
 	int		 status;
+	XML_StartElementHandler start;
+	XML_EndElementHandler end;
+	unsigned	 depth;
+	/* scan_tags() */
+	uint64_t	 fed;		/* bytes of the part seen */
+	unsigned long	 line;
+	size_t		 run;		/* code units in the current tag */
+	int		 enc;
+	int		 state;
+	int		 quote;
+	int		 half;		/* UTF-16: the first byte of a unit */
+	int		 seq;		/* '-', ']' or '?' just before */
 	/* _rels */
 	struct rel	*rels;
 	size_t		 nrels;
@@ -119,7 +172,10 @@ struct xlsx {
 	int		 cur_open;	/* an entry is open in zf */
 	const char	*cur_name;
 	uint64_t	 cur_csize;
+	uint64_t	 cur_usize;
+	uint64_t	 cur_max;	/* PART_MAX or META_MAX */
 	uint64_t	 cur_out;
+	uint64_t	 total_out;	/* inflated from every entry read */
 
 	/* shared strings: text NUL flags, offsets[nsst] is the end */
 	struct buf	 sst;
@@ -272,7 +328,8 @@ on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 	struct ctx *c = ud;
 
 	(void)name, (void)sysid, (void)pubid, (void)has_internal;
-	fail_at(c, "a DTD in %s: refused", c->part);
+	fail_at(c, "a DTD in %s: refused (OOXML parts have no <!DOCTYPE>)",
+	    c->part);
 }
 
 /* The zip layer: entries by name, one open at a time, with limits. */
@@ -303,12 +360,147 @@ find_entry(struct xlsx *x, const char *name)
 	return NULL;
 }
 
+/*
+ * Why the raw name of an entry (n bytes) is refused, or NULL.  OPC part
+ * names are relative URIs: no root, no "..", no control characters.
+ */
+static const char *
+bad_name(const char *name, size_t n)
+{
+	const char *seg, *end;
+	size_t i;
+
+	if (n > ENTRY_NAME_MAX)
+		return "a name longer than 1024 bytes";
+	if (strlen(name) != n)
+		return "a NUL byte in its name";
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return "a control character in its name";
+	if (name[0] == '/' || name[0] == '\\' || (n >= 2 && name[1] == ':'))
+		return "an absolute name";
+	for (seg = name; *seg; seg = *end ? end + 1 : end) {
+		end = seg + strcspn(seg, "/\\");
+		if (end - seg == 2 && seg[0] == '.' && seg[1] == '.')
+			return "a '..' segment in its name";
+	}
+	return NULL;
+}
+
 static int
-list_entries(struct xlsx *x, struct uimp_err *e)
+by_start(const void *a, const void *b)
+{
+	const struct entry *ea = *(const struct entry *const *)a;
+	const struct entry *eb = *(const struct entry *const *)b;
+
+	return ea->start < eb->start ? -1 : ea->start > eb->start;
+}
+
+/*
+ * The data of each entry lies inside the file, and no two overlap: entries
+ * that share their bytes are how a small zip inflates many times over.
+ */
+static int
+check_layout(struct xlsx *x, uint64_t fsize, struct uimp_err *e)
+{
+	const struct entry **ord;
+	uint64_t end;
+	size_t i;
+	int rc = UIMP_OK;
+
+	if (x->nent == 0)
+		return UIMP_OK;
+	if ((ord = calloc(x->nent, sizeof(*ord))) == NULL)
+		return nomem(e, x->display);
+	for (i = 0; i < x->nent; i++) {
+		ord[i] = &x->ent[i];
+		if (ord[i]->csize > fsize || ord[i]->start > fsize -
+		    ord[i]->csize) {
+			rc = uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "corrupt zip entry '%s': its data runs past the "
+			    "end of the file (a truncated file?)",
+			    ord[i]->name);
+			goto out;
+		}
+	}
+	qsort(ord, x->nent, sizeof(*ord), by_start);
+	for (i = 1; i < x->nent; i++) {
+		/* the next local header: 30 bytes and the name */
+		end = ord[i - 1]->start + ord[i - 1]->csize;
+		if (ord[i]->start < end + 30 + strlen(ord[i]->name)) {
+			rc = uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "zip entries '%s' and '%s' overlap: refused (a zip "
+			    "bomb)", ord[i - 1]->name, ord[i]->name);
+			goto out;
+		}
+	}
+out:
+	free(ord);
+	return rc;
+}
+
+/* Fill en from the current entry of x->zf, checking what it says. */
+static int
+read_entry(struct xlsx *x, struct entry *en, struct uimp_err *e)
+{
+	unz_file_info64 fi;
+	const char *why;
+	char name[64];
+	size_t i;
+
+	if (unzGetCurrentFileInfo64(x->zf, &fi, NULL, 0, NULL, 0, NULL, 0) !=
+	    UNZ_OK)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "corrupt zip archive: cannot list its entries");
+	if ((en->name = malloc(fi.size_filename + 1)) == NULL)
+		return nomem(e, x->display);
+	if (unzGetCurrentFileInfo64(x->zf, &fi, en->name,
+	    fi.size_filename + 1, NULL, 0, NULL, 0) != UNZ_OK ||
+	    unzGetFilePos64(x->zf, &en->pos) != UNZ_OK)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "corrupt zip archive: cannot list its entries");
+	en->name[fi.size_filename] = '\0';
+	if ((why = bad_name(en->name, fi.size_filename)) != NULL) {
+		/* shown as far as the first control character */
+		for (i = 0; i < sizeof(name) - 1 && (unsigned char)en->name[i] >=
+		    0x20 && en->name[i] != 0x7f; i++)
+			name[i] = en->name[i];
+		name[i] = '\0';
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "zip entry '%s%s' has %s: refused", name,
+		    strlen(en->name) >= sizeof(name) - 1 ? "..." : "", why);
+	}
+	normalize(en->name);
+	en->csize = fi.compressed_size;
+	en->usize = fi.uncompressed_size;
+	/* bit 0: encrypted; bit 6: strong encryption */
+	en->crypt = (fi.flag & 0x41) != 0;
+	if (en->crypt)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "zip entry '%s' is encrypted: an encrypted workbook; save "
+		    "it unencrypted as .xlsx or CSV (UTF-8)", en->name);
+	if (fi.compression_method != 0 && fi.compression_method != Z_DEFLATED)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "zip entry '%s' uses compression method %lu: refused (only "
+		    "stored (0) and deflate (8) are read)", en->name,
+		    (unsigned long)fi.compression_method);
+	/*
+	 * Opened raw (no inflating), the entry's local header is read and
+	 * checked against the directory: method, name, CRC and sizes.
+	 */
+	if (unzOpenCurrentFile2(x->zf, NULL, NULL, 1) != UNZ_OK)
+		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+		    "corrupt zip entry '%s': its local header is missing or "
+		    "disagrees with the central directory", en->name);
+	en->start = unzGetCurrentFileZStreamPos64(x->zf);
+	unzCloseCurrentFile(x->zf);
+	return UIMP_OK;
+}
+
+static int
+list_entries(struct xlsx *x, uint64_t fsize, struct uimp_err *e)
 {
 	unz_global_info64 gi;
-	unz_file_info64 fi;
-	struct entry *en;
 	size_t cap = 0, i, j;
 	int rc;
 
@@ -325,22 +517,10 @@ list_entries(struct xlsx *x, struct uimp_err *e)
 			    "more than %d zip entries: refused", ENTRIES_MAX);
 		if (grow(&x->ent, &cap, x->nent, sizeof(*x->ent)) != UIMP_OK)
 			return nomem(e, x->display);
-		en = &x->ent[x->nent];
-		memset(en, 0, sizeof(*en));
-		if (unzGetCurrentFileInfo64(x->zf, &fi, NULL, 0, NULL, 0,
-		    NULL, 0) != UNZ_OK)
-			break;
-		if ((en->name = malloc(fi.size_filename + 1)) == NULL)
-			return nomem(e, x->display);
-		x->nent++;
-		if (unzGetCurrentFileInfo64(x->zf, &fi, en->name,
-		    fi.size_filename + 1, NULL, 0, NULL, 0) != UNZ_OK ||
-		    unzGetFilePos64(x->zf, &en->pos) != UNZ_OK)
-			break;
-		en->name[fi.size_filename] = '\0';
-		normalize(en->name);
-		en->csize = fi.compressed_size;
-		en->crypt = fi.flag & 1;
+		memset(&x->ent[x->nent], 0, sizeof(*x->ent));
+		/* counted first, so that release frees the name */
+		if ((rc = read_entry(x, &x->ent[x->nent++], e)) != UIMP_OK)
+			return rc;
 	}
 	if (rc != UNZ_END_OF_LIST_OF_FILE)
 		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
@@ -352,7 +532,7 @@ list_entries(struct xlsx *x, struct uimp_err *e)
 				return uimp_err_set(e, UIMP_EXLSX, 0,
 				    x->display, "zip entry '%s' appears twice: "
 				    "refused", x->ent[j].name);
-	return UIMP_OK;
+	return check_layout(x, fsize, e);
 }
 
 static void
@@ -365,15 +545,44 @@ entry_close(struct xlsx *x)
 }
 
 static int
-entry_open(struct xlsx *x, const struct entry *en, struct uimp_err *e)
+too_big(struct xlsx *x, const char *name, uint64_t max, struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+	    "zip entry '%s' inflates past %llu MiB: refused (the limit for "
+	    "this part)", name, (unsigned long long)(max >> 20));
+}
+
+static int
+too_much(struct xlsx *x, struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+	    "the parts read inflate past %llu MiB in all: refused",
+	    (unsigned long long)(TOTAL_MAX >> 20));
+}
+
+static int
+bomb(struct xlsx *x, const char *name, struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+	    "zip entry '%s' inflates past %d:1 (once over %d KiB): refused "
+	    "as a zip bomb", name, RATIO_MAX, RATIO_FLOOR / 1024);
+}
+
+/*
+ * Open en for reading, to inflate to at most max bytes; its sizes as the
+ * directory gives them are checked first, then again as it inflates.
+ */
+static int
+entry_open(struct xlsx *x, const struct entry *en, uint64_t max,
+    struct uimp_err *e)
 {
 	unz64_file_pos pos = en->pos;
 
 	entry_close(x);
-	if (en->crypt)
-		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
-		    "zip entry '%s' is encrypted: an encrypted workbook; save "
-		    "it unencrypted as .xlsx or CSV (UTF-8)", en->name);
+	if (en->usize > max)
+		return too_big(x, en->name, max, e);
+	if (en->usize > RATIO_FLOOR && en->usize / RATIO_MAX > en->csize)
+		return bomb(x, en->name, e);
 	if (unzGoToFilePos64(x->zf, &pos) != UNZ_OK ||
 	    unzOpenCurrentFile(x->zf) != UNZ_OK)
 		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
@@ -381,13 +590,15 @@ entry_open(struct xlsx *x, const struct entry *en, struct uimp_err *e)
 	x->cur_open = 1;
 	x->cur_name = en->name;
 	x->cur_csize = en->csize;
+	x->cur_usize = en->usize;
+	x->cur_max = max;
 	x->cur_out = 0;
 	return UIMP_OK;
 }
 
 /*
  * Read up to n bytes of the open entry into p; *got is 0 at its end, when
- * the entry is closed and its CRC checked.
+ * the entry is closed and its size and CRC checked.
  */
 static int
 entry_read(struct xlsx *x, void *p, size_t n, size_t *got,
@@ -405,6 +616,16 @@ entry_read(struct xlsx *x, void *p, size_t n, size_t *got,
 	if (k == 0) {
 		x->cur_open = 0;
 		rc = unzCloseCurrentFile(x->zf);
+		/*
+		 * minizip checks the CRC only once the size the directory
+		 * gives is all out: a lying size would skip it.
+		 */
+		if (x->cur_out != x->cur_usize)
+			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
+			    "corrupt zip entry '%s': %llu bytes inflated, "
+			    "where its directory entry says %llu",
+			    x->cur_name, (unsigned long long)x->cur_out,
+			    (unsigned long long)x->cur_usize);
 		if (rc == UNZ_CRCERROR)
 			return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
 			    "corrupt zip entry '%s': CRC mismatch",
@@ -416,12 +637,19 @@ entry_read(struct xlsx *x, void *p, size_t n, size_t *got,
 		return UIMP_OK;
 	}
 	x->cur_out += (uint64_t)k;
+	x->total_out += (uint64_t)k;
+	if (x->cur_out > x->cur_max) {
+		entry_close(x);
+		return too_big(x, x->cur_name, x->cur_max, e);
+	}
+	if (x->total_out > TOTAL_MAX) {
+		entry_close(x);
+		return too_much(x, e);
+	}
 	if (x->cur_out > RATIO_FLOOR &&
 	    x->cur_out / RATIO_MAX > x->cur_csize) {
 		entry_close(x);
-		return uimp_err_set(e, UIMP_EXLSX, 0, x->display,
-		    "zip entry '%s' inflates past %d:1: refused",
-		    x->cur_name, RATIO_MAX);
+		return bomb(x, x->cur_name, e);
 	}
 	*got = (size_t)k;
 	return UIMP_OK;
@@ -632,22 +860,202 @@ xml_failure(struct ctx *c)
 	    XML_ErrorString(code));
 }
 
+/* The guards every part's parse goes through. */
+
+/* Element names, attributes and depth within their limits, then start. */
+static void XMLCALL
+on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct ctx *c = ud;
+	const char **a;
+
+	if (c->status)
+		return;
+	if (++c->depth > DEPTH_MAX)
+		return fail_at(c, "elements nested deeper than %s levels: "
+		    "refused", "256");
+	if (strlen(name) > TOKEN_MAX)
+		return fail_at(c, "an element name longer than %s bytes: "
+		    "refused", "65536");
+	for (a = atts; a[0]; a += 2)
+		if (strlen(a[0]) > TOKEN_MAX || strlen(a[1]) > TOKEN_MAX)
+			return fail_at(c, "an attribute name or value longer "
+			    "than %s bytes: refused", "65536");
+	c->start(ud, name, atts);
+}
+
+static void XMLCALL
+on_end(void *ud, const XML_Char *name)
+{
+	struct ctx *c = ud;
+
+	if (c->depth > 0)
+		c->depth--;
+	if (c->status == UIMP_OK)
+		c->end(ud, name);
+}
+
+/*
+ * ECMA-376-2 §8.1.4: parts are UTF-8 or UTF-16.  Expat would also read
+ * ISO-8859-1 by itself; it is refused too, so that every producer's file
+ * reads the same (US-ASCII is a part of UTF-8).
+ */
+static void XMLCALL
+on_xmldecl(void *ud, const XML_Char *version, const XML_Char *encoding,
+    int standalone)
+{
+	static const char *const ok[] = {
+		"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "US-ASCII"
+	};
+	struct ctx *c = ud;
+	char name[48];
+	size_t i;
+
+	(void)version, (void)standalone;
+	if (c->status || encoding == NULL)
+		return;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ascii_casecmp(encoding, ok[i]) == 0)
+			return;
+	snprintf(name, sizeof(name), "%s", encoding);
+	fail_at(c, "the encoding '%s' is refused: parts must be UTF-8 or "
+	    "UTF-16", name);
+}
+
+/*
+ * Expat keeps a token whole in its buffer until its end, so a tag, comment
+ * or processing instruction of a gigabyte would take a gigabyte.  The
+ * bytes are lexed here before expat sees them, and one such token over
+ * TAG_MAX characters is refused.  Text and CDATA sections go to expat in
+ * pieces and are not counted.  UTF-16 (told from a BOM or a first '<') is
+ * scanned by code units.
+ */
+static int
+scan_tags(struct ctx *c, const unsigned char *p, size_t n)
+{
+	char where[128];
+	unsigned u;
+	size_t i;
+
+	if (c->fed == 0 && n >= 2) {
+		if ((p[0] == 0xff && p[1] == 0xfe) ||
+		    (p[0] == '<' && p[1] == 0))
+			c->enc = ENC_16LE;
+		else if ((p[0] == 0xfe && p[1] == 0xff) ||
+		    (p[0] == 0 && p[1] == '<'))
+			c->enc = ENC_16BE;
+	}
+	for (i = 0; i < n; i++) {
+		if (c->enc == ENC_8)
+			u = p[i];
+		else if ((c->fed + i) % 2 == 0) {
+			c->half = p[i];
+			continue;
+		} else if (c->enc == ENC_16LE)
+			u = (unsigned)c->half | (unsigned)p[i] << 8;
+		else
+			u = (unsigned)c->half << 8 | p[i];
+		if (u == '\n')
+			c->line++;
+		switch (c->state) {
+		case SCAN_OUT:
+			if (u == '<') {
+				c->state = SCAN_LT;
+				c->run = 0;
+			}
+			continue;
+		case SCAN_LT:
+			c->state = u == '?' ? SCAN_PI : u == '!' ? SCAN_BANG :
+			    SCAN_TAG;
+			break;
+		case SCAN_BANG:
+			c->state = u == '-' ? SCAN_BANG_DASH : u == '[' ?
+			    SCAN_CDATA : SCAN_TAG;
+			c->seq = 0;
+			break;
+		case SCAN_BANG_DASH:
+			c->state = u == '-' ? SCAN_COMMENT : SCAN_TAG;
+			break;
+		case SCAN_TAG:
+			if (u == '>')
+				c->state = SCAN_OUT;
+			else if (u == '"' || u == '\'') {
+				c->state = SCAN_QUOTE;
+				c->quote = (int)u;
+			}
+			break;
+		case SCAN_QUOTE:
+			if (u == (unsigned)c->quote)
+				c->state = SCAN_TAG;
+			break;
+		case SCAN_COMMENT:
+			if (u == '>' && c->seq >= 2)
+				c->state = SCAN_OUT;
+			c->seq = u == '-' ? c->seq + 1 : 0;
+			break;
+		case SCAN_PI:
+			if (u == '>' && c->seq)
+				c->state = SCAN_OUT;
+			c->seq = u == '?';
+			break;
+		case SCAN_CDATA:
+			if (u == '>' && c->seq >= 2)
+				c->state = SCAN_OUT;
+			c->seq = u == ']' ? c->seq + 1 : 0;
+			continue;
+		}
+		if (++c->run > TAG_MAX) {
+			snprintf(where, sizeof(where), "%s:%lu", c->part,
+			    c->line);
+			c->status = UIMP_EXLSX;
+			return uimp_err_set(c->e, UIMP_EXLSX, 0, where, "a tag "
+			    "or comment longer than 1048576 characters: "
+			    "refused");
+		}
+	}
+	c->fed += n;
+	return UIMP_OK;
+}
+
+/* A new parser for c, with every guard on; on failure c->p is NULL. */
 static int
 ctx_parser(struct ctx *c, XML_StartElementHandler start,
     XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
 	if ((c->p = XML_ParserCreateNS(NULL, NSSEP)) == NULL)
 		return nomem(c->e, c->part);
+	c->start = start;
+	c->end = end;
+	c->depth = 0;
+	c->fed = 0;
+	c->line = 1;
+	c->run = 0;
+	c->enc = ENC_8;
+	c->state = SCAN_OUT;
 	XML_SetUserData(c->p, c);
-	XML_SetElementHandler(c->p, start, end);
+	XML_SetElementHandler(c->p, on_start, on_end);
 	if (text)
 		XML_SetCharacterDataHandler(c->p, text);
 	XML_SetStartDoctypeDeclHandler(c->p, on_doctype);
+	XML_SetXmlDeclHandler(c->p, on_xmldecl);
+#ifdef HAVE_AMPLIFICATION_GUARD
+	/* never needed while DTDs are refused, but on should one pass */
+	if (!XML_SetBillionLaughsAttackProtectionMaximumAmplification(c->p,
+	    AMPLIFICATION) ||
+	    !XML_SetBillionLaughsAttackProtectionActivationThreshold(c->p,
+	    AMPLIFY_FLOOR)) {
+		XML_ParserFree(c->p);
+		c->p = NULL;
+		return uimp_err_set(c->e, UIMP_EINTERNAL, 0, c->part,
+		    "expat refused its billion-laughs guard");
+	}
+#endif
 	return UIMP_OK;
 }
 
+/* Parse the part en, inflating to at most max bytes. */
 static int
-parse_part(struct ctx *c, const struct entry *en,
+parse_part(struct ctx *c, const struct entry *en, uint64_t max,
     XML_StartElementHandler start, XML_EndElementHandler end,
     XML_CharacterDataHandler text)
 {
@@ -659,14 +1067,15 @@ parse_part(struct ctx *c, const struct entry *en,
 	c->part = en->name;
 	if ((rc = ctx_parser(c, start, end, text)) != UIMP_OK)
 		return rc;
-	if ((rc = entry_open(x, en, c->e)) != UIMP_OK)
+	if ((rc = entry_open(x, en, max, c->e)) != UIMP_OK)
 		goto out;
 	do {
 		if ((p = XML_GetBuffer(c->p, CHUNK)) == NULL) {
 			rc = nomem(c->e, c->part);
 			goto out;
 		}
-		if ((rc = entry_read(x, p, CHUNK, &n, c->e)) != UIMP_OK)
+		if ((rc = entry_read(x, p, CHUNK, &n, c->e)) != UIMP_OK ||
+		    (rc = scan_tags(c, p, n)) != UIMP_OK)
 			goto out;
 		if (XML_ParseBuffer(c->p, (int)n, n == 0) !=
 		    XML_STATUS_OK) {
@@ -804,7 +1213,7 @@ load_rels(struct ctx *c, const char *name)
 
 	if ((en = find_entry(c->x, name)) == NULL)
 		return UIMP_OK;
-	return parse_part(c, en, rels_start, no_end, NULL);
+	return parse_part(c, en, META_MAX, rels_start, no_end, NULL);
 }
 
 /* workbook.xml */
@@ -859,8 +1268,8 @@ load_workbook(struct xlsx *x, const char *part, struct uimp_err *e)
 	memset(&c, 0, sizeof(c));
 	c.x = x;
 	c.e = e;
-	return parse_part(&c, find_entry(x, part), workbook_start, no_end,
-	    NULL);
+	return parse_part(&c, find_entry(x, part), META_MAX, workbook_start,
+	    no_end, NULL);
 }
 
 /* styles.xml */
@@ -935,7 +1344,8 @@ load_styles(struct xlsx *x, const char *part, struct uimp_err *e)
 	memset(&c, 0, sizeof(c));
 	c.x = x;
 	c.e = e;
-	if ((rc = parse_part(&c, en, styles_start, styles_end, NULL)))
+	if ((rc = parse_part(&c, en, META_MAX, styles_start, styles_end,
+	    NULL)))
 		goto out;
 	if (c.nfmts)
 		qsort(c.fmts, c.nfmts, sizeof(*c.fmts), fmtcmp);
@@ -1000,6 +1410,12 @@ sst_end(void *ud, const XML_Char *name)
 		c->rph--;
 	else if (strcmp(ln, "si") == 0 && c->in_si) {
 		c->in_si = 0;
+		if (x->nsst >= SST_MAX)
+			return fail_at(c, "more than %s shared strings: "
+			    "refused", "33554432");
+		if (x->sst.len > SST_BYTES_MAX)
+			return fail_at(c, "shared strings longer than %s in "
+			    "all: refused", "1 GiB");
 		if (grow(&x->sstoff, &x->capsst, x->nsst + 1,
 		    sizeof(*x->sstoff)) ||
 		    buf_addc(&x->sst, '\0') || buf_addc(&x->sst, c->acc.flags))
@@ -1032,7 +1448,8 @@ load_sst(struct xlsx *x, const char *part, struct uimp_err *e)
 	memset(&c, 0, sizeof(c));
 	c.x = x;
 	c.e = e;
-	if ((rc = parse_part(&c, en, sst_start, sst_end, sst_text)))
+	if ((rc = parse_part(&c, en, PART_MAX, sst_start, sst_end,
+	    sst_text)))
 		return rc;
 	if (grow(&x->sstoff, &x->capsst, x->nsst, sizeof(*x->sstoff)))
 		return nomem(e, part);
@@ -1409,6 +1826,11 @@ sheet_text(void *ud, const XML_Char *s, int len)
 		if (acc_data(&c->acc, s, n) != UIMP_OK)
 			fail_nomem(c);
 	} else if (c->in_v) {
+		/* only text has a use for a long <v> */
+		if (x->ct != T_STR && x->ct != T_INLINE &&
+		    x->vbuf.len + n > VALUE_MAX)
+			return sheet_fail(x, "a value longer than %s bytes "
+			    "in a cell that is not text: refused", "1024");
 		if (x->vbuf.len + n > RAW_MAX) {
 			n = x->vbuf.len < RAW_MAX ? RAW_MAX - x->vbuf.len : 0;
 			while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
@@ -1446,6 +1868,8 @@ xlsx_next(struct uimp_reader *r, const struct uimp_row **row,
 				goto failed;
 			}
 			rc = entry_read(x, p, CHUNK, &n, &x->err);
+			if (rc == UIMP_OK)
+				rc = scan_tags(&x->c, p, n);
 			if (rc != UIMP_OK) {
 				x->failed = rc;
 				goto failed;
@@ -1519,7 +1943,7 @@ other_format(struct xlsx *x, struct uimp_err *e)
 	int rc;
 
 	if ((en = find_entry(x, "mimetype")) != NULL) {
-		if ((rc = entry_open(x, en, e)) != UIMP_OK)
+		if ((rc = entry_open(x, en, META_MAX, e)) != UIMP_OK)
 			return rc;
 		while (n < sizeof(mime) - 1) {
 			if ((rc = entry_read(x, mime + n, sizeof(mime) - 1 - n,
@@ -1684,9 +2108,32 @@ open_sheet(struct xlsx *x, struct uimp_err *e)
 	x->c.x = x;
 	x->c.e = &x->err;
 	x->c.part = en->name;
-	if ((rc = ctx_parser(&x->c, sheet_start, sheet_end, sheet_text)))
-		return rc == UIMP_ENOMEM ? nomem(e, x->display) : rc;
-	return entry_open(x, en, e);
+	if ((rc = ctx_parser(&x->c, sheet_start, sheet_end, sheet_text))) {
+		if (e)
+			*e = x->err;
+		return rc;
+	}
+	return entry_open(x, en, PART_MAX, e);
+}
+
+/* Why the file at path is no zip minizip can open. */
+static int
+not_zip(const char *path, const char *display, struct uimp_err *e)
+{
+	unsigned char head[4];
+	FILE *fp;
+	size_t n = 0;
+
+	if ((fp = fopen(path, "rb")) != NULL) {
+		n = fread(head, 1, sizeof(head), fp);
+		fclose(fp);
+	}
+	if (n == 4 && memcmp(head, "PK\003\004", 4) == 0)
+		return uimp_err_set(e, UIMP_EXLSX, 0, display,
+		    "corrupt zip archive: its central directory is missing or "
+		    "misplaced (a truncated file?)");
+	return uimp_err_set(e, UIMP_EXLSX, 0, display,
+	    "not an xlsx file: not a zip archive");
 }
 
 int
@@ -1695,6 +2142,7 @@ xlsx_reader_init(struct uimp_reader *r, const char *path,
 {
 	struct xlsx *x;
 	struct ctx wr;
+	struct stat st;
 	const struct rel *rel;
 	char *wb = NULL, *dir = NULL, *relsname = NULL, *part = NULL;
 	const char *base;
@@ -1708,10 +2156,11 @@ xlsx_reader_init(struct uimp_reader *r, const char *path,
 	r->impl = x;
 	r->next = xlsx_next;
 	r->release = xlsx_release;
+	if (stat(path, &st) == -1)
+		return uimp_err_set(e, UIMP_EIO, errno, display, "cannot open");
 	if ((x->zf = unzOpen64(path)) == NULL)
-		return uimp_err_set(e, UIMP_EXLSX, 0, display,
-		    "not an xlsx file: not a zip archive");
-	if ((rc = list_entries(x, e)) != UIMP_OK ||
+		return not_zip(path, display, e);
+	if ((rc = list_entries(x, (uint64_t)st.st_size, e)) != UIMP_OK ||
 	    (rc = other_format(x, e)) != UIMP_OK ||
 	    (rc = find_workbook(x, &wb, e)) != UIMP_OK)
 		goto out;

@@ -111,6 +111,34 @@ check(const char *desc, const char *s, size_t n, int delimiter,
 
 #define CHECK(desc, lit, want) check(desc, lit, sizeof(lit) - 1, 0, want)
 
+/*
+ * Reading s (n bytes) fails with UIMP_EINPUT at line (0: the file, when it
+ * is opened), with a message holding what.
+ */
+static void
+fails_n(const char *desc, const char *s, size_t n, unsigned long line,
+    const char *what)
+{
+	struct buf b = BUF_INIT;
+	struct uimp_err e;
+	char where[300];
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	rc = dump(put("f.csv", s, n), 0, &b, &e);
+	if (line)
+		snprintf(where, sizeof(where), "%s/f.csv:%lu", dir, line);
+	else
+		snprintf(where, sizeof(where), "%s/f.csv", dir);
+	if (!ok(rc == UIMP_EINPUT && strcmp(e.where, where) == 0 &&
+	    strstr(e.msg, what) != NULL, "%s", desc))
+		printf("#   got: %d %s: %s\n", rc, e.where, e.msg);
+	buf_release(&b);
+}
+
+#define fails(desc, lit, line, what)					\
+	fails_n(desc, lit, sizeof(lit) - 1, line, what)
+
 static void
 test_basics(void)
 {
@@ -191,7 +219,8 @@ test_faults(void)
 	snprintf(where, sizeof(where), "%s/open.csv:2", dir);
 	ok(rc == UIMP_EINPUT, "unterminated quote: UIMP_EINPUT");
 	is(e.where, where, "unterminated quote: the line it started on");
-	is(e.msg, "unterminated quoted field", "unterminated quote: message");
+	ok(strncmp(e.msg, "unterminated quoted field: ", 27) == 0,
+	    "unterminated quote: message (%s)", e.msg);
 	is(b.s, "1:[a][b]", "the rows before it were read");
 
 	rc = dump(put("open2.csv", "x\n\n\"", 4), 0, &b, &e);
@@ -199,10 +228,25 @@ test_faults(void)
 	ok(rc == UIMP_EINPUT, "a lone quote at the end");
 	is(e.where, where, "a lone quote: line 3");
 
-	CHECK("invalid UTF-8 flagged, bytes kept", "ok,bad\xff,\xc3\xa9\n",
-	    "1:[ok][bad\\xff]!u[\\xc3\\xa9]");
-	CHECK("NUL byte kept", "a\0b,c\n", "1:[a\\x00b][c]");
-	CHECK("a NUL in quotes", "\"\0\"\n", "1:[\\x00]");
+	CHECK("invalid UTF-8 flagged, bytes kept",
+	    "h1,h2,h3\nok,bad\xff,\xc3\xa9\n",
+	    "1:[h1][h2][h3] 2:[ok][bad\\xff]!u[\\xc3\\xa9]");
+	fails("a header that is not UTF-8 stops the reading", "\n,\nok,b\xc3"
+	    "\xa9" "d,c\xe9,d\n", 3, "the header is not valid UTF-8 (byte "
+	    "0xE9 at byte 12 of the file)");
+	fails("a sequence cut at the field's end", "a\xe2\x82,b\n", 1,
+	    "(byte 0xE2 at byte 1 of the file)");
+	fails("an overlong form", "ab,\xc0\xaf\n", 1,
+	    "(byte 0xC0 at byte 3 of the file)");
+	fails("a surrogate", "\xed\xa0\x80\n", 1,
+	    "(byte 0xED at byte 0 of the file)");
+	fails("after a BOM, offsets count it", "\xef\xbb\xbf\xff\n", 1,
+	    "(byte 0xFF at byte 3 of the file)");
+	fails("a NUL byte stops the reading", "h\na\0b,c\n", 2,
+	    "a NUL byte at byte 3: not a text file");
+	fails("a NUL in quotes too", "h\n\"\0\"\n", 2, "a NUL byte at byte 3");
+	fails("UTF-16 with a BOM", "\xff\xfeh\0\n\0", 0,
+	    "UTF-16 text (it starts with a UTF-16 byte order mark)");
 
 	/* over-long fields: cut at UIMP_CELL_MAX characters, then skipped */
 	n = 40000;
@@ -247,6 +291,21 @@ test_faults(void)
 	ok(rc == UIMP_EINPUT && strcmp(e.where, where) == 0,
 	    "16385 fields stop the reading (%s: %s)", e.where, e.msg);
 	free(big);
+
+	/* a record over 64 MiB: 1100 fields of 32767 two-byte characters */
+	n = 1100 * (2 * UIMP_CELL_MAX + 1) + 8;
+	if ((big = malloc(n)) == NULL)
+		exit(2);
+	memcpy(big, "h\n", 2);
+	for (i = 2; i + 1 < n; i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	for (i = 1; i < 1100; i++)
+		big[2 + i * (2 * UIMP_CELL_MAX + 1)] = ',';
+	big[n - 1] = '\n';
+	fails_n("a record over 64 MiB stops the reading", big, n, 2,
+	    "a record longer than 64 MiB: refused");
+	free(big);
+	unlink(path);
 
 	buf_release(&b);
 }
@@ -340,7 +399,7 @@ test_stream(void)
 		memset(&e, 0, sizeof(e));
 		rc = uimp_reader_next_row(r, &row, &e);
 		ok(rc == UIMP_EINPUT && row == NULL &&
-		    strcmp(e.msg, "unterminated quoted field") == 0,
+		    strncmp(e.msg, "unterminated quoted field", 25) == 0,
 		    "and so does the next");
 		uimp_reader_close(r);
 	}

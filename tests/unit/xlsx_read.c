@@ -248,8 +248,11 @@ struct part {
 	const char	*name;
 	const char	*data;
 	size_t		 len;		/* 0: strlen(data) */
-	int		 badcrc;	/* stored with a wrong CRC */
+	int		 badcrc;	/* 1: stored with a wrong CRC; 2: stored
+					 * saying it is raw_usize bytes */
 };
+
+static size_t raw_usize;
 
 static int
 mkzip(const char *path, const struct part *p, size_t n)
@@ -266,7 +269,9 @@ mkzip(const char *path, const struct part *p, size_t n)
 			rc |= zipOpenNewFileInZip2(zf, p[i].name, NULL, NULL, 0,
 			    NULL, 0, NULL, 0, 0, 1);
 			rc |= zipWriteInFileInZip(zf, p[i].data, (unsigned)len);
-			rc |= zipCloseFileInZipRaw(zf, len, 0x12345678);
+			rc |= zipCloseFileInZipRaw(zf, p[i].badcrc == 2 ?
+			    raw_usize : len, p[i].badcrc == 2 ? crc32(0,
+			    (const Bytef *)p[i].data, (uInt)len) : 0x12345678);
 		} else {
 			rc |= zipOpenNewFileInZip(zf, p[i].name, NULL, NULL, 0,
 			    NULL, 0, NULL, Z_DEFLATED, Z_BEST_COMPRESSION);
@@ -756,7 +761,9 @@ test_corpus_hostile(void)
 		return;
 	}
 	t0 = clock();
-	FAILS(C("poi/poc-xmlbomb.xlsx"), NULL, "a DTD in xl/sharedStrings.xml");
+	/* its 200 KB of DTD sit in 505 bytes: refused before the DTD */
+	FAILS(C("poi/poc-xmlbomb.xlsx"), NULL,
+	    "zip entry 'xl/sharedStrings.xml' inflates past 100:1");
 	ok(clock() - t0 < CLOCKS_PER_SEC, "poc-xmlbomb refused fast");
 	FAILS(C("poi/duplicate-filename.xlsx"), NULL, "appears twice");
 	FAILS(C("poi/duplicate-filename-case-insensitive.xlsx"), NULL,
@@ -836,10 +843,10 @@ test_built(void)
 	TCELL(p, "Second", "A1", TX, "two");
 	TCELL(p, "s1", "A1", NU, "00123");
 
-	/* a leading '/' on every entry name */
+	/* a leading '/' on every entry name: OPC names are relative */
 	p = T("slash.xlsx");
 	mkbook(p, "<row><c><v>1</v></c></row>", NULL, NULL, NULL, "/");
-	TCELL(p, NULL, "A1", NU, "1");
+	FAILS(p, NULL, "zip entry '/_rels/.rels' has an absolute name");
 
 	/* row and cell references, gaps, empty rows */
 	p = T("refs.xlsx");
@@ -1027,6 +1034,200 @@ test_built(void)
 	FAILS(p, NULL, "not an xlsx file: not a zip archive");
 }
 
+/* n letters that deflate about 2:1, so that no ratio is passed */
+static char *
+noise(size_t n)
+{
+	char *s = malloc(n + 1);
+	unsigned long x = 1;
+	size_t i;
+
+	if (s == NULL)
+		exit(2);
+	for (i = 0; i < n; i++) {
+		x = (x * 1103515245 + 12345) & 0x7fffffff;
+		s[i] = (char)('a' + (x >> 16) % 26);
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* The limits of the XML and zip layers, one file each. */
+static void
+test_limits(void)
+{
+	const char *p;
+	char *data, *big;
+	struct got g;
+	size_t i, n;
+	FILE *fp;
+
+	/* depth: worksheet and sheetData are 2 of the 256 levels */
+	data = malloc(300 * 8 + 64);
+	for (n = 0, i = 0; i < 254; i++)
+		n += (size_t)sprintf(data + n, "<a>");
+	for (i = 0; i < 254; i++)
+		n += (size_t)sprintf(data + n, "</a>");
+	sprintf(data + n, "<row><c><v>1</v></c></row>");
+	p = T("depth256.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	TCELL(p, NULL, "A1", NU, "1");
+	n = (size_t)sprintf(data, "<a>");
+	for (i = 0; i < 254; i++)
+		n += (size_t)sprintf(data + n, "<a>");
+	for (i = 0; i < 255; i++)
+		n += (size_t)sprintf(data + n, "</a>");
+	p = T("depth257.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "xl/worksheets/sheet1.xml:2: elements nested deeper "
+	    "than 256 levels: refused");
+	free(data);
+
+	/* names and values of 64 KiB, one tag of 1 MiB */
+	big = noise(70 << 10);
+	data = malloc(strlen(big) + 256);
+	sprintf(data, "<%s/>", big);
+	p = T("longname.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "an element name longer than 65536 bytes: refused");
+	sprintf(data, "<a b=\"%s\"/>", big);
+	p = T("longattr.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "an attribute name or value longer than 65536 bytes");
+	big[60 << 10] = '\0';
+	sprintf(data, "<a b=\"%s\"/><row><c><v>2</v></c></row>", big);
+	p = T("attr60k.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	TCELL(p, NULL, "A1", NU, "2");
+	free(big);
+	free(data);
+	big = noise(2 << 20);
+	data = malloc(2 * strlen(big) + 256);
+	sprintf(data, "<a b=\"%s\"/>", big);
+	p = T("hugetag.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "xl/worksheets/sheet1.xml:2: a tag or comment longer "
+	    "than 1048576 characters: refused");
+	/* what ends a tag elsewhere does not end a comment */
+	for (i = 1; i < 40; i++)
+		memcpy(big + i * 50000, "<>'\"?>", 6);
+	sprintf(data, "<!--%s-->", big);
+	p = T("hugecomment.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "a tag or comment longer than 1048576 characters");
+	/* quotes in a comment or PI, text and CDATA: not a long tag */
+	free(big);
+	big = noise(1500000);
+	sprintf(data, "<!-- it's a > b --><?pi a>'b?><row><c t=\"inlineStr\">"
+	    "<is><t>%s</t></is></c><c t=\"inlineStr\"><is><t><![CDATA[%s]]>"
+	    "</t></is></c></row>", big, big);
+	p = T("longtext.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	get(p, NULL, "B1", &g);
+	ok(g.status == 0 && g.flags == UIMP_CELL_TOO_LONG &&
+	    g.len == UIMP_CELL_MAX, "1.5 MB of text and of CDATA are cells, "
+	    "not tags (%d %s)", g.status, g.msg);
+	free(big);
+	free(data);
+
+	/* <v> of a number: 1024 bytes */
+	data = malloc(4096);
+	big = malloc(2048);
+	memset(big, '1', 1025);
+	big[1025] = '\0';
+	sprintf(data, "<row><c t=\"str\"><v>%s</v></c><c><v>%s</v></c>"
+	    "</row>", big, big + 1);
+	p = T("v1024.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	get(p, NULL, "B1", &g);
+	ok(g.status == 0 && g.len > 0, "a <v> of 1024 bytes reads (%s)",
+	    g.msg);
+	sprintf(data, "<row><c><v>%s</v></c></row>", big);
+	p = T("v1025.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "a value longer than 1024 bytes in a cell that is not "
+	    "text: refused");
+	sprintf(data, "<row><c t=\"s\"><v>%s</v></c></row>", big);
+	p = T("s1025.xlsx");
+	mkbook(p, data, "<si><t>a</t></si>", NULL, NULL, "");
+	FAILS(p, NULL, "a value longer than 1024 bytes");
+	free(data);
+	free(big);
+
+	/* encodings */
+	{
+		struct part dp[] = {
+			{ "_rels/.rels", rels_xml, 0, 0 },
+			{ "xl/_rels/workbook.xml.rels", wbrels_xml, 0, 0 },
+			{ "xl/workbook.xml", "<workbook xmlns=\"" NS_MAIN
+			    "\" xmlns:r=\"" NS_REL "\"><sheets><sheet name="
+			    "\"S1\" r:id=\"rId1\"/></sheets></workbook>", 0,
+			    0 },
+			{ "xl/worksheets/sheet1.xml", "<?xml version=\"1.0\" "
+			    "encoding=\"ISO-8859-1\"?><worksheet/>", 0, 0 },
+		};
+		static const char u16[] = "\xff\xfe<\0w\0>\0<\0!\0-\0-\0"
+		    "'\0-\0-\0>\0<\0r\0o\0w\0>\0<\0c\0>\0<\0v\0>\0"
+		    "7\0<\0/\0v\0>\0<\0/\0c\0>\0<\0/\0r\0o\0w\0>\0"
+		    "<\0/\0w\0>\0";
+
+		p = T("latin1.xlsx");
+		mkzip(p, dp, 4);
+		FAILS(p, NULL, "xl/worksheets/sheet1.xml:1: the encoding "
+		    "'ISO-8859-1' is refused: parts must be UTF-8 or UTF-16");
+		dp[3].data = "<?xml version=\"1.0\" encoding=\"us-ascii\"?>"
+		    "<worksheet><row><c><v>5</v></c></row></worksheet>";
+		p = T("ascii.xlsx");
+		mkzip(p, dp, 4);
+		TCELL(p, NULL, "A1", NU, "5");
+		dp[3].data = u16;
+		dp[3].len = sizeof(u16) - 1;
+		p = T("utf16.xlsx");
+		mkzip(p, dp, 4);
+		TCELL(p, NULL, "A1", NU, "7");
+
+		/* the zip layer: sizes, names, truncation */
+		dp[3] = (struct part){ "xl/worksheets/sheet1.xml",
+		    "<worksheet><row><c><v>5</v></c></row></worksheet>", 0,
+		    2 };
+		raw_usize = strlen(dp[3].data) + 100;
+		p = T("usize.xlsx");
+		mkzip(p, dp, 4);
+		FAILS(p, NULL, "zip entry 'xl/worksheets/sheet1.xml': 49 bytes "
+		    "inflated, where its directory entry says 149");
+		dp[3].badcrc = 0;
+		p = T("trunc.xlsx");
+		mkzip(p, dp, 4);
+		if ((fp = fopen(p, "r+")) != NULL) {
+			fseek(fp, 0, SEEK_END);
+			n = (size_t)ftell(fp);
+			fclose(fp);
+			if (truncate(p, (off_t)(n / 2)) != 0)
+				n = 0;
+		}
+		FAILS(p, NULL, "its central directory is missing or misplaced");
+		dp[0] = (struct part){ "xl/../x.xml", "x", 0, 0 };
+		p = T("dotdot.xlsx");
+		mkzip(p, dp, 4);
+		FAILS(p, NULL, "zip entry 'xl/../x.xml' has a '..' segment in "
+		    "its name: refused");
+		dp[0].name = "xl/a\tb.xml";
+		p = T("ctl.xlsx");
+		mkzip(p, dp, 4);
+		FAILS(p, NULL, "has a control character in its name");
+		big = noise(1025);
+		dp[0].name = big;
+		p = T("longentry.xlsx");
+		mkzip(p, dp, 4);
+		FAILS(p, NULL, "has a name longer than 1024 bytes: refused");
+		big[1024] = '\0';
+		p = T("entry1024.xlsx");
+		mkzip(p, dp, 4);
+		TCELL(p, NULL, "A1", NU, "5");
+		free(big);
+	}
+}
+
 /* Files from tests/mkxlsx, in both modes. */
 static void
 test_mkxlsx(void)
@@ -1109,6 +1310,7 @@ main(void)
 	test_corpus_package();
 	test_corpus_hostile();
 	test_built();
+	test_limits();
 	test_mkxlsx();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)

@@ -2,6 +2,7 @@
 # make          build everything into $(BUILD)/
 # make check    install what is missing (as root), build, run every test
 # make demo     install what is missing, build, import examples/ into ./userimp.db
+# make fuzz     build the libFuzzer targets with clang, run each FUZZ_SECONDS
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -23,6 +24,8 @@ BUILD_PKGS = gcc make pkg-config libexpat1 libexpat1-dev libminizip-dev \
 	libsqlite3-dev libargon2-dev libxlsxwriter-dev
 TEST_PKGS = perl sqlite3 mandoc python3 python3-openpyxl python3-argon2 \
 	libreoffice-calc-nogui zip unzip
+# and to fuzz (clang's libFuzzer and sanitizer runtimes)
+FUZZ_PKGS = clang libclang-rt-14-dev
 
 ifeq ($(V),1)
 Q =
@@ -39,7 +42,13 @@ BINS = $(BUILD)/userimp $(CMDS:%=$(BUILD)/userimp-%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS = $(UNIT_SRC:%.c=$(BUILD)/%)
 TOOLS = $(BUILD)/tests/mkxlsx
-OBJ = $(LIB_OBJ) $(CMD_COMMON) $(BINS:%=%.o) $(UNITS:%=%.o) $(TOOLS:%=%.o)
+FUZZ_TARGETS = xlsx csv rules phc
+REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay-%)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
+FUZZERS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+OBJ = $(LIB_OBJ) $(CMD_COMMON) $(BINS:%=%.o) $(UNITS:%=%.o) $(TOOLS:%=%.o) \
+	$(REPLAYS:%=%.o) $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/%.o) \
+	$(FUZZ_LIB_OBJ) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/tests/fuzz/%.o)
 MAN = $(wildcard man/*.[157])
 
 all: $(BINS)
@@ -75,6 +84,17 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	@echo LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# A fuzz target replayed on its corpus: replay.c with the target's name.
+$(REPLAYS:%=%.o): $(BUILD)/tests/fuzz/replay-%.o: tests/fuzz/replay.c
+	@mkdir -p $(@D)
+	@echo CC $@
+	$(Q)$(CC) $(CPPFLAGS) -DFUZZ_TARGET='"$*"' $(CFLAGS) -c -o $@ $<
+
+$(REPLAYS): $(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/replay-%.o \
+    $(BUILD)/tests/fuzz/%.o $(LIB)
+	@echo LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Install the Debian packages that are missing (and upgrade the libraries
 # to the current point release) once per build folder.  Not root: name what
 # is missing and stop.
@@ -97,9 +117,9 @@ build: $(BUILD)/.deps-build
 check: $(BUILD)/.deps-test
 	$(Q)$(MAKE) --no-print-directory all units
 	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) USERIMP_LDFLAGS="$(LDFLAGS)" \
-		prove -j2 tests/t/*.t $(UNITS)
+		prove -j2 tests/t/*.t $(UNITS) $(REPLAYS)
 
-units: $(UNITS) $(TOOLS)
+units: $(UNITS) $(TOOLS) $(REPLAYS)
 
 # The demo's store; make demo imports the example twice (xlsx, then the
 # same users as CSV: all unchanged).
@@ -121,6 +141,34 @@ bench: $(BUILD)/.deps-bench
 $(BUILD)/.deps-bench: $(BUILD)/.deps-test
 	$(Q)sh tests/deps.sh libsodium-dev time
 	@touch $@
+
+# Fuzzing: the library again with clang and libFuzzer's coverage, in its
+# own objects under $(BUILD)/fuzz/; each target runs FUZZ_SECONDS on a
+# scratch copy of its corpus, and a crash lands in tests/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+fuzz: $(BUILD)/.deps-fuzz
+	$(Q)$(MAKE) --no-print-directory $(FUZZERS)
+	$(Q)st=0; for t in $(FUZZ_TARGETS); do \
+		sh tests/fuzz/run.sh $$t $(BUILD)/fuzz $(FUZZ_SECONDS) || st=1; \
+	done; exit $$st
+
+$(BUILD)/.deps-fuzz: $(BUILD)/.deps-build
+	$(Q)sh tests/deps.sh $(FUZZ_PKGS)
+	@touch $@
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	@echo CC $< '(fuzz)'
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZERS): $(BUILD)/fuzz/fuzz-%: $(BUILD)/fuzz/tests/fuzz/%.o $(FUZZ_LIB_OBJ)
+	@echo LD $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MAN)
@@ -150,8 +198,8 @@ uninstall:
 clean:
 	rm -rf build tests/t/trash.*
 
-.PHONY: all build deps check units demo bench lint-man sanitize install \
-	uninstall clean
+.PHONY: all build deps check units demo bench fuzz lint-man sanitize \
+	install uninstall clean
 .SECONDARY: $(OBJ)
 
 -include $(OBJ:.o=.d)

@@ -872,10 +872,12 @@ check_phone(const char *s, size_t n, char *out, struct uimp_verdict *v)
 			out[k++] = '+';
 			continue;
 		}
-		if (c < '0' || c > '9')
+		if (c < '0' || c > '9') {
+			out[0] = '\0';	/* not the digits kept so far */
 			return verdict(v, "format", "%s is not a phone "
 			    "number: expected an optional + and 5-15 digits "
 			    "(spaces and ( ) - . are dropped)", q);
+		}
 		out[k++] = (char)c;
 		digits++;
 	}

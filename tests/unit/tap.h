@@ -54,6 +54,34 @@ tap_diag(int same, const char *got, const char *want)
 #define is(got, want, ...) tap_diag(ok(tap_streq((got), (want)), \
 	__VA_ARGS__), (got), (want))
 
+/*
+ * s with control characters shown as \n \r \t \xHH, for TAP lines; one of
+ * four static buffers, so that a line may show a few.
+ */
+static inline const char *
+tap_vis(const char *s)
+{
+	static char out[4][700];
+	static int k;
+	char *o = out[k++ % 4];
+	size_t n = 0;
+
+	for (; s && *s && n < sizeof(out[0]) - 8; s++) {
+		if (*s == '\n')
+			n += (size_t)sprintf(o + n, "\\n");
+		else if (*s == '\r')
+			n += (size_t)sprintf(o + n, "\\r");
+		else if (*s == '\t')
+			n += (size_t)sprintf(o + n, "\\t");
+		else if ((unsigned char)*s < 0x20)
+			n += (size_t)sprintf(o + n, "\\x%02x", *s);
+		else
+			o[n++] = *s;
+	}
+	o[n] = '\0';
+	return o;
+}
+
 static int
 done_testing(void)
 {

@@ -44,31 +44,6 @@ skip(const char *why)
 	printf("ok %d # skip %s\n", tap_n, why);
 }
 
-/* s with control characters shown as \n \r \t \xHH, for TAP lines. */
-static const char *
-vis(const char *s)
-{
-	static char out[4][700];
-	static int k;
-	char *o = out[k++ % 4];
-	size_t n = 0;
-
-	for (; s && *s && n < sizeof(out[0]) - 8; s++) {
-		if (*s == '\n')
-			n += (size_t)sprintf(o + n, "\\n");
-		else if (*s == '\r')
-			n += (size_t)sprintf(o + n, "\\r");
-		else if (*s == '\t')
-			n += (size_t)sprintf(o + n, "\\t");
-		else if ((unsigned char)*s < 0x20)
-			n += (size_t)sprintf(o + n, "\\x%02x", *s);
-		else
-			o[n++] = *s;
-	}
-	o[n] = '\0';
-	return o;
-}
-
 /* The corpus file name, as a path (one of four static buffers). */
 static const char *
 C(const char *name)
@@ -151,9 +126,9 @@ check(int line, const char *path, const char *sheet, const char *ref,
 	if (!tap_ok(g.status == 0 && g.type == type &&
 	    strcmp(g.text, want) == 0, __FILE__, line, "%s %s!%s = %d '%s'",
 	    strrchr(path, '/') + 1, sheet ? sheet : "(default)", ref, type,
-	    vis(want)))
+	    tap_vis(want)))
 		printf("#   got: %d '%s' (status %d %s)\n", g.type,
-		    vis(g.text), g.status, g.msg);
+		    tap_vis(g.text), g.status, g.msg);
 }
 
 #define CELL(f, s, r, t, x) do {					\

@@ -32,29 +32,6 @@ T(const char *name)
 	return o;
 }
 
-/* s with control characters shown as \n \t \xHH, for TAP lines. */
-static const char *
-vis(const char *s)
-{
-	static char out[4][300];
-	static int k;
-	char *o = out[k++ % 4];
-	size_t n = 0;
-
-	for (; s && *s && n < sizeof(out[0]) - 8; s++) {
-		if (*s == '\n')
-			n += (size_t)sprintf(o + n, "\\n");
-		else if (*s == '\t')
-			n += (size_t)sprintf(o + n, "\\t");
-		else if ((unsigned char)*s < 0x20)
-			n += (size_t)sprintf(o + n, "\\x%02x", *s);
-		else
-			o[n++] = *s;
-	}
-	o[n] = '\0';
-	return o;
-}
-
 /*
  * A sheet read whole: rows[r][c] is a copy of the cell's text ("" past
  * the row's end), types[r][c] its type.
@@ -424,8 +401,8 @@ test_export(void)
 				printf("# row %zu %s: got '%s' (type %d), "
 				    "want '%s' (type %d)\n", k + 2,
 				    uimp_field_info(f)->name,
-				    vis(cell(&s, k + 1, i)),
-				    cell_type(&s, k + 1, i), vis(want), type);
+				    tap_vis(cell(&s, k + 1, i)),
+				    cell_type(&s, k + 1, i), tap_vis(want), type);
 				good = 0;
 			}
 		}

@@ -43,6 +43,30 @@ run() {
 	    "$ratio"
 }
 
+# verify DB N: a fast wrong answer must show: N users, every one with an
+# email and a hash, and the digest of a few columns, for comparing runs
+verify() {
+	set -- "$1" "$2" "$(sqlite3 "$1" 'select count(*), count(email),
+	    count(password_hash) from users')"
+	if [ "$3" != "$2|$2|$2" ]; then
+		echo "verify $1: expected $2 users with email and hash, got $3"
+		exit 1
+	fi
+	printf '%-22s %8s %s\n' verify "$2" "$(sqlite3 "$1" "select username,
+	    email, first_name, last_name, mobile_phone, is_manager, status from
+	    users order by username" | sha256sum | cut -c1-16)"
+}
+
+# argon2id per hash at the default cost, libargon2 against libsodium
+for lib in libargon2 sodium; do
+	arg=
+	[ $lib = sodium ] && arg=sodium
+	"$dir/bin/argon2_bench" $arg 2 19456 1 "${BENCH_HASHES:-50}" |
+	    awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^ms_per_hash=/)
+		printf "%-22s %8s %9s ms a hash (m=19456 KiB, t=2, p=1)\n",
+		    "argon2id-" $1, "", substr($i, 13) }'
+done
+
 printf '%-22s %8s %11s %11s  %s\n' run rows wall "peak RSS" "openpyxl/run"
 for n in $counts; do
 	x=$dir/users-$n-phc.xlsx xi=$dir/users-$n-phc-inline.xlsx
@@ -60,6 +84,7 @@ for n in $counts; do
 	run floor-gather "$n" "$dir/bin/xlsx_count" -v "$x"
 	rm -f "$dir/db/u.db"
 	run import-fresh "$n" "$build/userimp-import" -q -d "$dir/db/u.db" "$x"
+	verify "$dir/db/u.db" "$n"
 	run import-unchanged "$n" "$build/userimp-import" -q -d "$dir/db/u.db" "$x"
 	run check "$n" "$build/userimp-check" -q -d "$dir/db/u.db" "$x"
 	rm -f "$dir/db/i.db"

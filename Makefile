@@ -10,7 +10,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec/userimp
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
-DEPS = expat minizip sqlite3 libargon2 xlsxwriter
+DEPS = expat minizip sqlite3 libargon2 libsodium xlsxwriter
 
 CFLAGS ?= -g -O2
 override CFLAGS += -std=c99 -Wall -Wextra -Wstrict-prototypes -pthread -MMD -MP \
@@ -21,7 +21,7 @@ LDLIBS += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -pthread
 # Debian packages: to build, then to run the tests (files from LibreOffice
 # and openpyxl, hashes checked by python3-argon2, pages linted by mandoc).
 BUILD_PKGS = gcc make pkg-config libexpat1 libexpat1-dev libminizip-dev \
-	libsqlite3-dev libargon2-dev libxlsxwriter-dev
+	libsqlite3-dev libargon2-dev libsodium-dev libxlsxwriter-dev
 TEST_PKGS = perl sqlite3 mandoc python3 python3-openpyxl python3-argon2 \
 	libreoffice-calc-nogui zip unzip
 # and to fuzz (clang's libFuzzer and sanitizer runtimes)
@@ -139,7 +139,7 @@ bench: $(BUILD)/.deps-bench
 	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
 
 $(BUILD)/.deps-bench: $(BUILD)/.deps-test
-	$(Q)sh tests/deps.sh libsodium-dev time
+	$(Q)sh tests/deps.sh time
 	@touch $@
 
 # Fuzzing: the library again with clang and libFuzzer's coverage, in its

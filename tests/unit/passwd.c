@@ -232,11 +232,42 @@ test_many(void)
 	jobs_free(&s);
 }
 
+/*
+ * One lane hashes with libsodium, more with libargon2: both must give
+ * strings libargon2 verifies, with the lanes in them.
+ */
+static void
+test_lanes(void)
+{
+	struct uimp_cost c = { 1, 64, 2 };
+	struct uimp_err e;
+	char out[256], head[40];
+	int rc;
+
+	rc = uimp_hash(&c, "Lanes2024", 9, out, sizeof(out), &e);
+	ok(rc == UIMP_OK, "two lanes hash: %d %s", rc, rc ? e.msg : "");
+	memcpy(head, out, 28);
+	head[28] = '\0';
+	ok(strncmp(out, "$argon2id$v=19$m=64,t=1,p=2$", 28) == 0,
+	    "the string says p=2: %s", head);
+	ok(argon2id_verify(out, "Lanes2024", 9) == ARGON2_OK,
+	    "and verifies");
+	c.lanes = 1;
+	rc = uimp_hash(&c, "Lanes2024", 9, out, sizeof(out), &e);
+	ok(rc == UIMP_OK && strncmp(out, "$argon2id$v=19$m=64,t=1,p=1$", 28)
+	    == 0 && argon2id_verify(out, "Lanes2024", 9) == ARGON2_OK,
+	    "one lane (libsodium) verifies with libargon2 too");
+	rc = uimp_hash(&c, "Lanes2024", 9, out, 100, &e);
+	ok(rc == UIMP_OK && argon2id_verify(out, "Lanes2024", 9) == ARGON2_OK,
+	    "a buffer too small for libsodium's falls back to libargon2");
+}
+
 int
 main(void)
 {
 	test_cost();
 	test_hash();
 	test_many();
+	test_lanes();
 	return done_testing();
 }

@@ -33,7 +33,7 @@ else
 Q = @
 endif
 
-CMDS = import check config template export
+CMDS = import check config template export jobs
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libuserimp.a

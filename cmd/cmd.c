@@ -99,7 +99,7 @@ die_err(const struct uimp_err *e)
 }
 
 void
-print_finding(const struct uimp_finding *f)
+print_finding(FILE *out, const struct uimp_finding *f)
 {
 	const char *sev = f->severity == UIMP_SEV_WARNING ? "warning: " : "";
 
@@ -107,12 +107,12 @@ print_finding(const struct uimp_finding *f)
 		sev = "";
 
 	if (f->row == 0)
-		fprintf(stderr, "%s: %s%s\n", f->file, sev, f->message);
+		fprintf(out, "%s: %s%s\n", f->file, sev, f->message);
 	else if (f->column == NULL)
-		fprintf(stderr, "%s:%lu: %s%s\n", f->file, f->row, sev,
+		fprintf(out, "%s:%lu: %s%s\n", f->file, f->row, sev,
 		    f->message);
 	else
-		fprintf(stderr, "%s:%lu:%s: %s%s\n", f->file, f->row,
+		fprintf(out, "%s:%lu:%s: %s%s\n", f->file, f->row,
 		    f->column, sev, f->message);
 }
 

@@ -25,7 +25,8 @@ enum {
 	OPT_JSON = 256, OPT_VERSION, OPT_WAIT, OPT_MODE, OPT_ON_ERROR,
 	OPT_DRY_RUN, OPT_SHEET, OPT_MAP, OPT_EMPTY, OPT_UPDATE_PASSWORDS,
 	OPT_IGNORE_UNKNOWN, OPT_DELIMITER, OPT_FORMAT, OPT_COLUMNS,
-	OPT_STATUS, OPT_SINCE, OPT_MATCH, OPT_WITH_HASHES, OPT_BOM, OPT_FORCE
+	OPT_STATUS, OPT_SINCE, OPT_MATCH, OPT_WITH_HASHES, OPT_BOM, OPT_FORCE,
+	OPT_LIMIT
 };
 
 /* The options every command takes, for its longopts[]. */
@@ -66,8 +67,8 @@ int	exit_for(int status);
 /* Print "PROG: WHERE: MSG[: strerror]" for e and exit with its code. */
 void	die_err(const struct uimp_err *e) __attribute__((noreturn));
 
-/* Print one finding in the form of SPEC §5 to stderr. */
-void	print_finding(const struct uimp_finding *f);
+/* Print one finding in the form of SPEC §5 to out. */
+void	print_finding(FILE *out, const struct uimp_finding *f);
 
 /* Flush stdout and exit with code, or with EXIT_INTERNAL on a write error. */
 void	finish(int code) __attribute__((noreturn));

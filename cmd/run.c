@@ -78,7 +78,7 @@ on_finding(const struct uimp_finding *f, void *arg)
 		return 0;
 	if (!opt.json) {
 		if (f->severity == UIMP_SEV_ERROR || !opt.quiet)
-			print_finding(f);
+			print_finding(stderr, f);
 		return 0;
 	}
 	file = xjson(f->file);

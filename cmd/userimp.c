@@ -22,6 +22,7 @@ static const struct {
 	{ "config",	"show and set the store's settings" },
 	{ "template",	"hand out the import template, xlsx or CSV" },
 	{ "export",	"write users out as xlsx, CSV or JSON" },
+	{ "jobs",	"list the recorded imports, show one's findings" },
 };
 
 static void

@@ -1033,3 +1033,119 @@ db_job_row(struct uimp_db *db, long long job, unsigned long row,
 	sqlite3_bind_text(st, 3, cells, (int)len, SQLITE_STATIC);
 	return step_write(db, st, e);
 }
+
+/* jobs */
+
+static const char *
+text_or_null(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+int
+uimp_jobs_each(const char *dbpath, int wait_s, long long id,
+    unsigned long limit, uimp_job_fn fn, void *arg, unsigned long *found,
+    struct uimp_err *e)
+{
+	struct uimp_db *db;
+	struct uimp_job j;
+	sqlite3_stmt *st = NULL;
+	unsigned long n = 0;
+	int rc;
+
+	if (found)
+		*found = 0;
+	if ((rc = uimp_db_open(&db, dbpath, UIMP_DB_READONLY, wait_s, e)))
+		return rc;
+	rc = sqlite3_prepare_v2(db->h, "SELECT id, started_at, finished_at, "
+	    "user, host, options, file, sha256, sheet, mode, outcome, rows, "
+	    "inserted, updated, unchanged, rejected, passwords_kept, warnings "
+	    "FROM jobs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC LIMIT ?2",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(db, rc, "cannot read the jobs", e);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&j, 0, sizeof(j));
+		j.id = sqlite3_column_int64(st, 0);
+		j.started_at = text_or_null(st, 1);
+		j.finished_at = text_or_null(st, 2);
+		j.user = text_or_null(st, 3);
+		j.host = text_or_null(st, 4);
+		j.options = text_or_null(st, 5);
+		j.file = text_or_null(st, 6);
+		j.sha256 = text_or_null(st, 7);
+		j.sheet = text_or_null(st, 8);
+		j.mode = text_or_null(st, 9);
+		j.outcome = text_or_null(st, 10);
+		j.sum.rows = (unsigned long)sqlite3_column_int64(st, 11);
+		j.sum.inserted = (unsigned long)sqlite3_column_int64(st, 12);
+		j.sum.updated = (unsigned long)sqlite3_column_int64(st, 13);
+		j.sum.unchanged = (unsigned long)sqlite3_column_int64(st, 14);
+		j.sum.rejected = (unsigned long)sqlite3_column_int64(st, 15);
+		j.sum.passwords_kept =
+		    (unsigned long)sqlite3_column_int64(st, 16);
+		j.sum.warnings = (unsigned long)sqlite3_column_int64(st, 17);
+		j.sum.job = j.id;
+		j.sum.aborted = j.outcome && strcmp(j.outcome, "aborted") == 0;
+		n++;
+		if (fn(&j, arg) != 0)
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? UIMP_OK :
+	    dberr(db, rc, "cannot read the jobs", e);
+out:
+	if (found)
+		*found = n;
+	sqlite3_finalize(st);
+	uimp_db_close(db);
+	return rc;
+}
+
+int
+uimp_job_findings(const char *dbpath, int wait_s, long long id,
+    uimp_finding_fn fn, void *arg, struct uimp_err *e)
+{
+	struct uimp_db *db;
+	struct uimp_finding f;
+	sqlite3_stmt *st = NULL;
+	const char *sev;
+	int rc;
+
+	if ((rc = uimp_db_open(&db, dbpath, UIMP_DB_READONLY, wait_s, e)))
+		return rc;
+	rc = sqlite3_prepare_v2(db->h, "SELECT j.file, f.row, f.column_name, "
+	    "f.field, f.severity, f.code, f.message FROM job_findings f "
+	    "JOIN jobs j ON j.id = f.job_id WHERE f.job_id = ?1 "
+	    "ORDER BY f.row, f.id", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(db, rc, "cannot read the jobs", e);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&f, 0, sizeof(f));
+		f.file = text_or_null(st, 0);
+		if (f.file == NULL)
+			f.file = "-";
+		f.row = (unsigned long)sqlite3_column_int64(st, 1);
+		f.column = text_or_null(st, 2);
+		f.field = text_or_null(st, 3);
+		sev = text_or_null(st, 4);
+		f.severity = sev && strcmp(sev, "warning") == 0 ?
+		    UIMP_SEV_WARNING : UIMP_SEV_ERROR;
+		f.code = text_or_null(st, 5);
+		f.message = text_or_null(st, 6);
+		if (fn(&f, arg) != 0)
+			break;
+	}
+	rc = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? UIMP_OK :
+	    dberr(db, rc, "cannot read the jobs", e);
+out:
+	sqlite3_finalize(st);
+	uimp_db_close(db);
+	return rc;
+}

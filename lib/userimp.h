@@ -528,6 +528,37 @@ int	uimp_import(const char *dbpath, int wait_s, const char *path,
 	    const struct uimp_import_opts *o, uimp_finding_fn fn, void *arg,
 	    struct uimp_summary *sum, struct uimp_err *e);
 
+/* db.c: the record of imports (userimp-jobs(1)) */
+
+/* A recorded import; strings borrowed for the call, NULL when unknown. */
+struct uimp_job {
+	long long		 id;
+	const char		*started_at, *finished_at;
+	const char		*user, *host, *options;
+	const char		*file, *sha256, *sheet, *mode;
+	const char		*outcome;	/* ok, partial, aborted, failed */
+	struct uimp_summary	 sum;
+};
+
+typedef int	(*uimp_job_fn)(const struct uimp_job *j, void *arg);
+
+/*
+ * Call fn for the jobs of the store at dbpath (read-only; a missing store
+ * has none), newest first: every one when id is 0 (at most limit, 0: no
+ * limit), else job id only.  fn returns non-zero to stop.  *found (if not
+ * NULL) gets how many were visited.  Returns 0 or a store failure.
+ */
+int	uimp_jobs_each(const char *dbpath, int wait_s, long long id,
+	    unsigned long limit, uimp_job_fn fn, void *arg,
+	    unsigned long *found, struct uimp_err *e);
+
+/*
+ * Call fn for the findings kept with job id, in row order (file is the
+ * job's file).  Returns 0 or a store failure.
+ */
+int	uimp_job_findings(const char *dbpath, int wait_s, long long id,
+	    uimp_finding_fn fn, void *arg, struct uimp_err *e);
+
 /* export.c: export and the import template */
 
 enum uimp_export_format {

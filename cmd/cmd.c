@@ -117,6 +117,27 @@ print_finding(FILE *out, const struct uimp_finding *f)
 }
 
 void
+print_finding_json(const struct uimp_finding *f, int first)
+{
+	static const char *const sev[] = {
+		[UIMP_SEV_ERROR] = "error", [UIMP_SEV_WARNING] = "warning",
+		[UIMP_SEV_INFO] = "info"
+	};
+	char *col, *field, *msg;
+
+	col = f->column ? xjson(f->column) : xstrdup("null");
+	field = f->field ? xjson(f->field) : xstrdup("null");
+	msg = xjson(f->message ? f->message : "");
+	printf("%s\n    {\"row\": %lu, \"column\": %s, \"field\": %s, "
+	    "\"severity\": \"%s\", \"code\": \"%s\", \"message\": %s}",
+	    first ? "" : ",", f->row, col, field, sev[f->severity],
+	    f->code ? f->code : "", msg);
+	free(col);
+	free(field);
+	free(msg);
+}
+
+void
 finish(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -70,6 +70,12 @@ void	die_err(const struct uimp_err *e) __attribute__((noreturn));
 /* Print one finding in the form of SPEC §5 to out. */
 void	print_finding(FILE *out, const struct uimp_finding *f);
 
+/*
+ * Print one finding as an element of the JSON array "findings" on stdout,
+ * after a comma unless it is the first.
+ */
+void	print_finding_json(const struct uimp_finding *f, int first);
+
 /* Flush stdout and exit with code, or with EXIT_INTERNAL on a write error. */
 void	finish(int code) __attribute__((noreturn));
 

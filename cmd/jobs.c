@@ -109,25 +109,13 @@ show_one(const struct uimp_job *j, void *arg)
 static int
 show_finding(const struct uimp_finding *f, void *arg)
 {
-	char *col, *field, *msg;
-
 	(void)arg;
 	if (!opt.json) {
 		print_finding(stdout, f);
 		return 0;
 	}
-	col = json_or_null(f->column);
-	field = json_or_null(f->field);
-	msg = xjson(f->message ? f->message : "");
-	printf("%s\n    {\"row\": %lu, \"column\": %s, \"field\": %s, "
-	    "\"severity\": \"%s\", \"code\": \"%s\", \"message\": %s}",
-	    first ? "" : ",", f->row, col, field,
-	    f->severity == UIMP_SEV_WARNING ? "warning" : "error",
-	    f->code ? f->code : "", msg);
+	print_finding_json(f, first);
 	first = 0;
-	free(col);
-	free(field);
-	free(msg);
 	return 0;
 }
 

@@ -71,8 +71,6 @@ import_only(const char *option)
 static int
 on_finding(const struct uimp_finding *f, void *arg)
 {
-	char *file, *col, *field, *msg;
-
 	(void)arg;
 	if (f->severity == UIMP_SEV_INFO && !opt.verbose)
 		return 0;
@@ -81,20 +79,8 @@ on_finding(const struct uimp_finding *f, void *arg)
 			print_finding(stderr, f);
 		return 0;
 	}
-	file = xjson(f->file);
-	col = f->column ? xjson(f->column) : xstrdup("null");
-	field = f->field ? xjson(f->field) : xstrdup("null");
-	msg = xjson(f->message);
-	printf("%s\n    {\"row\": %lu, \"column\": %s, \"field\": %s, "
-	    "\"severity\": \"%s\", \"code\": \"%s\", \"message\": %s}",
-	    first_finding ? "" : ",", f->row, col, field,
-	    f->severity == UIMP_SEV_ERROR ? "error" : f->severity ==
-	    UIMP_SEV_WARNING ? "warning" : "info", f->code, msg);
+	print_finding_json(f, first_finding);
 	first_finding = 0;
-	free(file);
-	free(col);
-	free(field);
-	free(msg);
 	return 0;
 }
 

@@ -310,13 +310,6 @@ add_byte(struct csv *c, int ch, struct uimp_err *e)
 	return UIMP_OK;
 }
 
-/* Whether a spreadsheet would run s as a formula (SPEC §8). */
-static int
-formula_like(const char *s)
-{
-	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
-}
-
 /* Close the field being read: NUL, UTF-8 check, the formula guard. */
 static int
 end_field(struct csv *c)

@@ -180,13 +180,6 @@ out_abort(struct out *o)
 
 /* CSV */
 
-/* Whether a spreadsheet would take s as a formula (SPEC §8). */
-static int
-formula_like(const char *s)
-{
-	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
-}
-
 static int
 csv_add(struct buf *b, const char *v)
 {

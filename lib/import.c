@@ -15,7 +15,6 @@
 
 #define BATCH		256	/* rows hashed together */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
-#define CUT		40	/* characters of a value quoted in a message */
 
 enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
 
@@ -103,21 +102,6 @@ fold(char *s)
 	for (; *s; s++)
 		if (*s >= 'A' && *s <= 'Z')
 			*s += 'a' - 'A';
-}
-
-/* Quote s for a message: at most CUT characters, then "...". */
-static void
-quote(char *out, size_t outsz, const char *s)
-{
-	size_t i = 0, chars = 0;
-
-	while (s[i] && chars < CUT) {
-		i++;
-		while ((s[i] & 0xc0) == 0x80)
-			i++;
-		chars++;
-	}
-	snprintf(out, outsz, "'%.*s%s'", (int)i, s, s[i] ? "..." : "");
 }
 
 static void
@@ -501,7 +485,7 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 	r->action = ACT_REJECT;
 	memset(out->v, 0, sizeof(out->v));
 	haspw = r->filled >> UIMP_F_PASSWORD & 1;
-	quote(q, sizeof(q), key);
+	quote(q, sizeof(q), key, strlen(key));
 	if (st == NULL) {
 		out->id = 0;
 		if (c->o->mode == UIMP_MODE_UPDATE)
@@ -637,7 +621,7 @@ count(struct ctx *c, const struct rec *r)
 		c->sum->unchanged++;
 	if (!(c->o->flags & UIMP_IMPORT_VERBOSE))
 		return;
-	quote(q, sizeof(q), r->v[c->key]);
+	quote(q, sizeof(q), r->v[c->key], strlen(r->v[c->key]));
 	report(c, r->row, -1, UIMP_SEV_INFO, code[r->action], "%s %s",
 	    c->check ? todo[r->action] : done[r->action], q);
 }

@@ -39,6 +39,21 @@ int	buf_add_json(struct buf *b, const char *s, size_t n);
  */
 size_t	utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
 
+/*
+ * Whether a spreadsheet would run s as a formula: it starts with = + - @,
+ * a tab or a CR (SPEC §8).  CSV export guards such values with a ', which
+ * the CSV reader takes away again.
+ */
+int	formula_like(const char *s);
+
+#define QUOTE_MAX	40	/* characters of a value quoted in a message */
+
+/*
+ * Write s[0..n) to out as a message quotes a value (SPEC §5): in single
+ * quotes, cut after QUOTE_MAX characters with "...".  s is valid UTF-8.
+ */
+void	quote(char *out, size_t outsz, const char *s, size_t n);
+
 /* The time now as YYYY-MM-DDTHH:MM:SSZ in out[21]. */
 void	utc_now(char out[21]);
 

@@ -10,7 +10,6 @@
 
 #include "internal.h"
 
-#define QUOTE_MAX	40	/* characters of a value quoted in a message */
 
 static const char *const no_aliases[] = { NULL };
 static const char *const username_aliases[] = { "login", "user name", NULL };
@@ -381,11 +380,7 @@ is_letter(unsigned long cp)
 
 /* Messages */
 
-/*
- * Write s[0..n) in double quotes to out, cut after QUOTE_MAX characters
- * (SPEC §5).  The text is valid UTF-8 without controls by then.
- */
-static void
+void
 quote(char *out, size_t outsz, const char *s, size_t n)
 {
 	size_t i = 0, chars = 0;

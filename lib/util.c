@@ -168,6 +168,12 @@ buf_add_json(struct buf *b, const char *s, size_t n)
 	return rc == UIMP_OK ? buf_addc(b, '"') : rc;
 }
 
+int
+formula_like(const char *s)
+{
+	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
 void
 utc_now(char out[21])
 {

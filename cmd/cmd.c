@@ -82,6 +82,9 @@ exit_for(int status)
 		return EXIT_USAGE;
 	case UIMP_EWRITE:
 		return EXIT_INTERNAL;
+	case UIMP_ENOENT:
+	case UIMP_EREFUSED:
+		return EXIT_REJECTED;
 	}
 	return EXIT_INTERNAL;
 }

@@ -20,8 +20,20 @@
 enum stmt {
 	ST_FIND_NAME, ST_FIND_EMAIL, ST_EMAIL_OWNER, ST_PHONE_OWNER,
 	ST_INSERT, ST_UPDATE, ST_JOB, ST_FINDING, ST_ROW, ST_EACH,
-	ST_EACH_HASHES, ST_COUNT
+	ST_EACH_HASHES, ST_JOB_FINISH, ST_CHANGE_NEW, ST_CHANGE_SNAP,
+	ST_COUNT
 };
+
+/* Every column of a users row as one JSON object: what revert restores. */
+#define USER_JSON "json_object('username', username, 'email', email, " \
+	"'password_hash', password_hash, 'first_name', first_name, " \
+	"'last_name', last_name, 'company', company, 'title', title, " \
+	"'department', department, 'about_me', about_me, 'whatsapp', " \
+	"whatsapp, 'work_phone', work_phone, 'mobile_phone', mobile_phone, " \
+	"'fax', fax, 'website', website, 'address', address, 'is_manager', " \
+	"is_manager, 'manager_id', manager_id, 'status', status, " \
+	"'must_change_password', must_change_password, 'contact_no', " \
+	"contact_no, 'created_at', created_at, 'updated_at', updated_at)"
 
 static const char *const sql[ST_COUNT] = {
 #define USER_COLS "id, username, password_hash IS NOT NULL, email, " \
@@ -49,10 +61,21 @@ static const char *const sql[ST_COUNT] = {
 	    "must_change_password = ?18, contact_no = ?19, updated_at = ?20 "
 	    "WHERE id = ?21",
 	[ST_JOB] = "INSERT INTO jobs (started_at, finished_at, user, host, "
-	    "command, options, file, sha256, sheet, mode, outcome, rows, "
-	    "inserted, updated, unchanged, rejected, passwords_kept, warnings) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-	    "?14, ?15, ?16, ?17, ?18)",
+	    "command, options, file, sha256, sheet, mode, outcome, columns, "
+	    "rows, inserted, updated, unchanged, rejected, passwords_kept, "
+	    "warnings, blocked, generated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+	    "?20, ?21)",
+	[ST_JOB_FINISH] = "UPDATE jobs SET finished_at = ?2, sha256 = ?8, "
+	    "sheet = ?9, outcome = ?11, columns = ?12, rows = ?13, "
+	    "inserted = ?14, updated = ?15, unchanged = ?16, rejected = ?17, "
+	    "passwords_kept = ?18, warnings = ?19, blocked = ?20, "
+	    "generated = ?21 WHERE id = ?22",
+	[ST_CHANGE_NEW] = "INSERT INTO job_changes (job_id, user_id, action, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4)",
+	[ST_CHANGE_SNAP] = "INSERT INTO job_changes (job_id, user_id, action, "
+	    "before, updated_at) SELECT ?1, id, ?3, " USER_JSON ", ?4 "
+	    "FROM users WHERE id = ?2",
 	[ST_FINDING] = "INSERT INTO job_findings (job_id, row, column_name, "
 	    "field, severity, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_ROW] = "INSERT OR REPLACE INTO job_rows (job_id, row, cells) "
@@ -128,8 +151,31 @@ static const char schema_v1[] =
 	"  PRIMARY KEY (job_id, row)\n"
 	");\n";
 
+/*
+ * Version 2: what a run changed, so that it can be undone (jobs revert);
+ * the file's columns, so that its rejected rows can be written back
+ * (jobs errors).
+ */
+static const char schema_v2[] =
+	"ALTER TABLE jobs ADD COLUMN columns TEXT;\n"
+	"ALTER TABLE jobs ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE jobs ADD COLUMN generated INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE jobs ADD COLUMN reverted_by INTEGER;\n"
+	"CREATE TABLE job_changes (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,\n"
+	"  user_id INTEGER NOT NULL,\n"
+	"  action TEXT NOT NULL,\n"
+	"  before TEXT,\n"
+	"  updated_at TEXT\n"
+	");\n"
+	"CREATE INDEX job_changes_job ON job_changes (job_id);\n"
+	"CREATE INDEX job_changes_user ON job_changes (user_id, job_id);\n";
+
 /* The schema of each version, applied in order from user_version up. */
-static const char *const migrations[UIMP_DB_SCHEMA] = { schema_v1 };
+static const char *const migrations[UIMP_DB_SCHEMA] = {
+	schema_v1, schema_v2
+};
 
 struct setting {
 	const char	*key;
@@ -968,33 +1014,80 @@ db_user_update(struct uimp_db *db, const struct user *u, const char *hash,
 
 /* jobs */
 
+/* Bind what ST_JOB and ST_JOB_FINISH share: ?1 to ?21. */
+static void
+bind_job(sqlite3_stmt *st, const struct job *j)
+{
+	static const struct uimp_summary none;
+	const char *text[12] = {
+		j->started_at, j->finished_at, j->user, j->host, j->command,
+		j->options, j->file, j->sha256, j->sheet, j->mode, j->outcome,
+		j->columns
+	};
+	const struct uimp_summary *s = j->sum ? j->sum : &none;
+	unsigned long n[9] = {
+		s->rows, s->inserted, s->updated, s->unchanged, s->rejected,
+		s->passwords_kept, s->warnings, s->blocked, s->generated
+	};
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (text[i])
+			sqlite3_bind_text(st, i + 1, text[i], -1,
+			    SQLITE_STATIC);
+	for (i = 0; i < 9; i++)
+		sqlite3_bind_int64(st, i + 13, (sqlite3_int64)n[i]);
+}
+
 int
 db_job_insert(struct uimp_db *db, const struct job *j, long long *id,
     struct uimp_err *e)
 {
-	const char *text[11] = {
-		j->started_at, j->finished_at, j->user, j->host, j->command,
-		j->options, j->file, j->sha256, j->sheet, j->mode, j->outcome
-	};
-	const struct uimp_summary *s = j->sum;
-	unsigned long n[7] = {
-		s->rows, s->inserted, s->updated, s->unchanged, s->rejected,
-		s->passwords_kept, s->warnings
-	};
-	sqlite3_stmt *st;
-	int i, rc;
+	sqlite3_stmt *st = NULL;
+	int rc;
 
 	if ((rc = prep(db, ST_JOB, &st, e)))
 		return rc;
-	for (i = 0; i < 11; i++)
-		if (text[i])
-			sqlite3_bind_text(st, i + 1, text[i], -1,
-			    SQLITE_STATIC);
-	for (i = 0; i < 7; i++)
-		sqlite3_bind_int64(st, i + 12, (sqlite3_int64)n[i]);
+	bind_job(st, j);
 	if ((rc = step_write(db, st, e)) == UIMP_OK)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return rc;
+}
+
+int
+db_job_finish(struct uimp_db *db, long long id, const struct job *j,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prep(db, ST_JOB_FINISH, &st, e)))
+		return rc;
+	bind_job(st, j);
+	sqlite3_bind_int64(st, 22, id);
+	return step_write(db, st, e);
+}
+
+int
+db_job_change(struct uimp_db *db, long long job, long long user_id,
+    int action, const char *updated_at, struct uimp_err *e)
+{
+	static const char *const name[] = {
+		[CH_INSERT] = "insert", [CH_UPDATE] = "update",
+		[CH_REMOVE] = "remove"
+	};
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, action == CH_INSERT ? ST_CHANGE_NEW :
+	    ST_CHANGE_SNAP, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, job);
+	sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_text(st, 3, name[action], -1, SQLITE_STATIC);
+	if (updated_at)
+		sqlite3_bind_text(st, 4, updated_at, -1, SQLITE_STATIC);
+	return step_write(db, st, e);
 }
 
 int

@@ -246,8 +246,12 @@ struct job {
 	const char			*user, *host, *command, *options;
 	const char			*file, *sha256, *sheet, *mode;
 	const char			*outcome;
+	const char			*columns;	/* JSON array */
 	const struct uimp_summary	*sum;
 };
+
+/* What a job did to one user (table job_changes). */
+enum change { CH_INSERT = 0, CH_UPDATE, CH_REMOVE };
 
 const char	*db_path(const struct uimp_db *db);
 void	user_release(struct user *u);
@@ -300,6 +304,17 @@ int	db_users_each(struct uimp_db *db, const struct user_filter *flt,
 	    int hashes, user_fn fn, void *arg, struct uimp_err *e);
 int	db_job_insert(struct uimp_db *db, const struct job *j, long long *id,
 	    struct uimp_err *e);
+/* Update job id, inserted earlier, with the record as it ends. */
+int	db_job_finish(struct uimp_db *db, long long id, const struct job *j,
+	    struct uimp_err *e);
+/*
+ * Record what job does to user user_id, inside the same transaction:
+ * CH_INSERT after the user is created, CH_UPDATE and CH_REMOVE before the
+ * user is changed (the row as it was is kept to be restored).  updated_at
+ * is the user's updated_at as the job leaves it (NULL: removed).
+ */
+int	db_job_change(struct uimp_db *db, long long job, long long user_id,
+	    int action, const char *updated_at, struct uimp_err *e);
 int	db_job_finding(struct uimp_db *db, long long job,
 	    const struct uimp_finding *f, struct uimp_err *e);
 int	db_job_row(struct uimp_db *db, long long job, unsigned long row,

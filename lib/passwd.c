@@ -187,3 +187,65 @@ uimp_hash_many(const struct uimp_cost *c, struct uimp_hash_job *jobs,
 		*e = p.err;
 	return p.status;
 }
+
+/* A uniformly random index below n (n <= 256), from a pool of bytes. */
+static int
+random_below(unsigned n, unsigned char *pool, size_t *left, size_t poolsz)
+{
+	/* bytes at or past the largest multiple of n are thrown away */
+	unsigned limit = 256 - 256 % n, b;
+
+	for (;;) {
+		if (*left == 0) {
+			if (salt(pool, poolsz) == -1)
+				return -1;
+			*left = poolsz;
+		}
+		b = pool[--*left];
+		pool[*left] = 0;
+		if (b < limit)
+			return (int)(b % n);
+	}
+}
+
+int
+uimp_password_generate(const struct uimp_policy *pol, char *out,
+    size_t outsz, struct uimp_err *e)
+{
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char pool[64];
+	size_t n = UIMP_GEN_LEN, left = 0, i;
+	int k, letter, digit;
+
+	if (pol->min_len > (int)n)
+		n = (size_t)pol->min_len;
+	if (pol->max_len < (int)n)
+		n = (size_t)pol->max_len;
+	if (n < 16)
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "the password "
+		    "policy allows at most %d characters; a generated "
+		    "password has at least 16 (userimp config "
+		    "password.max_length)", pol->max_len);
+	if (outsz <= n)
+		UIMP_BUG("no room for a generated password");
+	do {
+		letter = digit = 0;
+		for (i = 0; i < n; i++) {
+			if ((k = random_below(sizeof(alnum) - 1, pool, &left,
+			    sizeof(pool))) < 0) {
+				explicit_bzero(pool, sizeof(pool));
+				explicit_bzero(out, n);
+				return uimp_err_set(e, UIMP_EINTERNAL, errno,
+				    NULL, "cannot get random bytes for a "
+				    "password");
+			}
+			out[i] = alnum[k];
+			letter |= k < 52;
+			digit |= k >= 52;
+		}
+	} while (!letter || !digit);	/* 20 characters: about 1 in 2000 */
+	out[n] = '\0';
+	explicit_bzero(pool, sizeof(pool));
+	return UIMP_OK;
+}

@@ -24,6 +24,8 @@ uimp_strstatus(int status)
 	case UIMP_EINVAL:	return "invalid argument";
 	case UIMP_EWRITE:	return "cannot write the output";
 	case UIMP_EINTERNAL:	return "internal error";
+	case UIMP_ENOENT:	return "not found";
+	case UIMP_EREFUSED:	return "refused";
 	}
 	return "unknown status";
 }

@@ -27,7 +27,11 @@ enum uimp_status {
 	UIMP_EHASH,	/* password hashing failed */
 	UIMP_EINVAL,	/* a bad argument or setting from the caller */
 	UIMP_EWRITE,	/* the output file cannot be written */
-	UIMP_EINTERNAL	/* a bug or an impossible state */
+	UIMP_EINTERNAL,	/* a bug or an impossible state */
+	UIMP_ENOENT,	/* no such user or job */
+	UIMP_EREFUSED	/* the run would do what the caller forbade
+			 * (--max-changes) or undo what changed since
+			 * (jobs revert): nothing was changed */
 };
 
 /*
@@ -379,6 +383,20 @@ struct uimp_hash_job {
 int	uimp_hash_many(const struct uimp_cost *c, struct uimp_hash_job *jobs,
 	    size_t n, int nthreads, struct uimp_err *e);
 
+#define UIMP_GEN_LEN	20	/* characters of a generated password */
+
+/*
+ * A new random password into out (outsz bytes, NUL-terminated): 20
+ * characters (more when pol's minimum asks, fewer only when its maximum
+ * does, never fewer than 16) of A-Z a-z 0-9, drawn from getrandom()
+ * without modulo bias, with at least one letter and one digit, so that
+ * pol accepts it.  The caller wipes out.  Returns 0, or UIMP_EINVAL when
+ * pol allows no such password (maximum under 16), UIMP_EINTERNAL when the
+ * system gives no random bytes.
+ */
+int	uimp_password_generate(const struct uimp_policy *pol, char *out,
+	    size_t outsz, struct uimp_err *e);
+
 /* db.c: the store (userimp-store(5)) */
 
 struct uimp_db;
@@ -406,7 +424,7 @@ int	uimp_db_open(struct uimp_db **out, const char *path, int flags,
 int	uimp_db_close(struct uimp_db *db);
 
 /* The schema version this library writes. */
-#define UIMP_DB_SCHEMA	1
+#define UIMP_DB_SCHEMA	2
 
 /*
  * Read the setting key into *value (a new string, free()d by the caller;
@@ -453,8 +471,36 @@ enum uimp_import_flags {
 	UIMP_IMPORT_IGNORE_UNKNOWN	= 1 << 3,
 	UIMP_IMPORT_EMPTY_CLEAR		= 1 << 4,
 	UIMP_IMPORT_UPDATE_PASSWORDS	= 1 << 5,
-	UIMP_IMPORT_VERBOSE		= 1 << 6	/* info findings too */
+	UIMP_IMPORT_VERBOSE		= 1 << 6,	/* info findings too */
+	UIMP_IMPORT_GENERATE		= 1 << 7,	/* --generate-passwords */
+	UIMP_IMPORT_MUST_CHANGE		= 1 << 8,	/* --must-change */
+	UIMP_IMPORT_BLOCK_MISSING	= 1 << 9,	/* --block-missing */
+	UIMP_IMPORT_SENDMAIL		= 1 << 10	/* --sendmail */
 };
+
+/* What an import has done so far, for a progress bar. */
+enum uimp_phase {
+	UIMP_PHASE_READ = 0,	/* reading and checking rows */
+	UIMP_PHASE_HASH,	/* hashing a batch of passwords */
+	UIMP_PHASE_WRITE,	/* writing the rows to the store */
+	UIMP_PHASE_DONE		/* finished: clear the bar */
+};
+
+struct uimp_progress {
+	int			 phase;		/* enum uimp_phase */
+	unsigned long		 rows;		/* data rows read so far */
+	unsigned long long	 done, total;	/* bytes of the table read and
+						 * in all; total 0: unknown */
+	unsigned long		 hashed;	/* passwords hashed so far */
+	unsigned long		 written;	/* rows written (WRITE) */
+	unsigned long		 to_write;	/* rows to write (WRITE) */
+};
+
+/*
+ * Called now and then (every few hundred rows, each hashed batch), never
+ * with findings pending; must not write to stdout.
+ */
+typedef void	(*uimp_progress_fn)(const struct uimp_progress *p, void *arg);
 
 /* One --map HEADER=field. */
 struct uimp_map {
@@ -470,6 +516,15 @@ struct uimp_import_opts {
 	size_t			 nmaps;
 	struct uimp_read_opts	 read;
 	const char		*options_text;	/* for the job record */
+	const char		*errors_path;	/* --errors: rejected rows */
+	const char		*credentials;	/* --credentials: new users'
+						 * generated passwords (CSV) */
+	const char		*invite_dir;	/* --invite: maildir outbox */
+	const char		*invite_template; /* --invite-template */
+	long			 max_changes;	/* --max-changes, -1: none */
+	int			 max_percent;	/* max_changes is a percent */
+	uimp_progress_fn	 progress;
+	void			*progress_arg;
 };
 
 enum uimp_severity {
@@ -509,6 +564,9 @@ struct uimp_summary {
 	unsigned long	unchanged;
 	unsigned long	rejected;
 	unsigned long	passwords_kept;	/* password cells left alone */
+	unsigned long	blocked;	/* users blocked by --block-missing */
+	unsigned long	generated;	/* passwords generated for new users */
+	unsigned long	removed;	/* users removed (jobs revert, user) */
 	unsigned long	warnings;
 	long long	job;		/* job id, or 0 when none recorded */
 	int		aborted;	/* 1: nothing written (abort on error) */
@@ -558,6 +616,24 @@ int	uimp_jobs_each(const char *dbpath, int wait_s, long long id,
  */
 int	uimp_job_findings(const char *dbpath, int wait_s, long long id,
 	    uimp_finding_fn fn, void *arg, struct uimp_err *e);
+
+/*
+ * Undo job id in the store at dbpath (opened with wait_s seconds of busy
+ * timeout), in one transaction recorded as a job of its own (command
+ * "revert", options_text its options): the users job id created are
+ * removed, those it changed or blocked get back every column as it was
+ * (updated_at set to now), those it removed come back.  fn gets a
+ * finding (row 0, code "changed_since") for each of those users changed
+ * after the job, by a later job or by another program; then nothing is
+ * changed and the return is UIMP_EREFUSED, unless force.  Also
+ * UIMP_EREFUSED when job id was reverted already (e says by which job);
+ * UIMP_ENOENT when there is no such job or it changed no user.  *sum:
+ * inserted = users brought back, updated = users restored, removed =
+ * users removed, job = the revert's own job id.
+ */
+int	uimp_job_revert(const char *dbpath, int wait_s, long long id,
+	    int force, const char *options_text, uimp_finding_fn fn,
+	    void *arg, struct uimp_summary *sum, struct uimp_err *e);
 
 /* export.c: export and the import template */
 

@@ -8,6 +8,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/libexec/userimp
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
 DEPS = expat minizip sqlite3 libargon2 libsodium xlsxwriter
@@ -33,11 +34,11 @@ else
 Q = @
 endif
 
-CMDS = import check config template export jobs
+CMDS = import check config template export jobs user
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libuserimp.a
-CMD_COMMON = $(BUILD)/cmd/cmd.o $(BUILD)/cmd/run.o
+CMD_COMMON = $(BUILD)/cmd/cmd.o $(BUILD)/cmd/run.o $(BUILD)/cmd/progress.o
 BINS = $(BUILD)/userimp $(CMDS:%=$(BUILD)/userimp-%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS = $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -181,12 +182,14 @@ sanitize:
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(BUILD)/userimp $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(CMDS:%=$(BUILD)/userimp-%) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(filter %.5,$(MAN)) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/
+	sed 's|@LIBEXECDIR@|$(LIBEXECDIR)|' cmd/userimp.bash > $(BUILD)/userimp.bash
+	install -m 0644 $(BUILD)/userimp.bash $(DESTDIR)$(BASHCOMPDIR)/userimp
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/userimp
@@ -194,6 +197,7 @@ uninstall:
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(filter %.1,$(MAN)))
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man5/%,$(filter %.5,$(MAN)))
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(filter %.7,$(MAN)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/userimp
 
 clean:
 	rm -rf build tests/t/trash.*

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "progress.h"
 
 struct common opt = { NULL, 0, 0, 0, 10 };
 
@@ -31,6 +32,12 @@ common_opt(int ch, const char *arg, void (*usage)(FILE *, int))
 		return 1;
 	case OPT_JSON:
 		opt.json = 1;
+		return 1;
+	case OPT_PROGRESS:
+		progress_mode(PROGRESS_ON);
+		return 1;
+	case OPT_NO_PROGRESS:
+		progress_mode(PROGRESS_OFF);
 		return 1;
 	case OPT_WAIT:
 		errno = 0;
@@ -94,6 +101,7 @@ die_err(const struct uimp_err *e)
 {
 	const char *sep = *e->where ? ": " : "";
 
+	progress_clear();
 	if (e->sys_errno)
 		errx(exit_for(e->status), "%s%s%s: %s", e->where, sep, e->msg,
 		    strerror(e->sys_errno));
@@ -105,18 +113,31 @@ void
 print_finding(FILE *out, const struct uimp_finding *f)
 {
 	const char *sev = f->severity == UIMP_SEV_WARNING ? "warning: " : "";
+	const char *on = "", *off = "";
 
 	if (f->severity == UIMP_SEV_INFO)
 		sev = "";
+	progress_clear();
+	/*
+	 * On a terminal, "warning" in yellow and an error's place in red
+	 * (an error has no word of its own); the text stays the same.
+	 */
+	if (f->severity == UIMP_SEV_WARNING && term_color(out))
+		sev = "\033[33mwarning\033[m: ";
+	else if (f->severity == UIMP_SEV_ERROR && term_color(out)) {
+		on = "\033[1;31m";
+		off = "\033[m";
+	}
 
 	if (f->row == 0)
-		fprintf(out, "%s: %s%s\n", f->file, sev, f->message);
-	else if (f->column == NULL)
-		fprintf(out, "%s:%lu: %s%s\n", f->file, f->row, sev,
+		fprintf(out, "%s%s%s: %s%s\n", on, f->file, off, sev,
 		    f->message);
+	else if (f->column == NULL)
+		fprintf(out, "%s%s:%lu%s: %s%s\n", on, f->file, f->row, off,
+		    sev, f->message);
 	else
-		fprintf(out, "%s:%lu:%s: %s%s\n", f->file, f->row,
-		    f->column, sev, f->message);
+		fprintf(out, "%s%s:%lu:%s%s: %s%s\n", on, f->file, f->row,
+		    f->column, off, sev, f->message);
 }
 
 void

@@ -43,6 +43,19 @@ show(const char *key, const char *value, const char *desc, void *arg)
 	return 0;
 }
 
+/* --json when a setting is set: what it is now, and the warning. */
+static void
+print_set(const char *key, const char *value, const char *warning)
+{
+	char *k = xjson(key), *v = xjson(value), *w = warning ?
+	    xjson(warning) : xstrdup("null");
+
+	printf("{\"key\": %s, \"value\": %s, \"warning\": %s}\n", k, v, w);
+	free(k);
+	free(v);
+	free(w);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -83,7 +96,9 @@ main(int argc, char *argv[])
 		}
 	} else {
 		rc = uimp_db_setting_set(db, argv[0], argv[1], &warning, &e);
-		if (rc == UIMP_OK && warning && !opt.quiet)
+		if (rc == UIMP_OK && opt.json)
+			print_set(argv[0], argv[1], warning);
+		else if (rc == UIMP_OK && warning && !opt.quiet)
 			warnx("warning: %s", warning);
 	}
 	if (rc != UIMP_OK) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "progress.h"
 
 static const struct option longopts[] = {
 	COMMON_LONGOPTS,
@@ -21,6 +22,18 @@ static const struct option longopts[] = {
 	{ "update-passwords",	no_argument,       NULL, OPT_UPDATE_PASSWORDS },
 	{ "ignore-unknown",	no_argument,       NULL, OPT_IGNORE_UNKNOWN },
 	{ "delimiter",		required_argument, NULL, OPT_DELIMITER },
+	{ "errors",		required_argument, NULL, OPT_ERRORS },
+	{ "generate-passwords",	no_argument,       NULL,
+	    OPT_GENERATE_PASSWORDS },
+	{ "credentials",	required_argument, NULL, OPT_CREDENTIALS },
+	{ "must-change",	no_argument,       NULL, OPT_MUST_CHANGE },
+	{ "invite",		required_argument, NULL, OPT_INVITE },
+	{ "invite-template",	required_argument, NULL, OPT_INVITE_TEMPLATE },
+	{ "sendmail",		no_argument,       NULL, OPT_SENDMAIL },
+	{ "block-missing",	no_argument,       NULL, OPT_BLOCK_MISSING },
+	{ "max-changes",	required_argument, NULL, OPT_MAX_CHANGES },
+	{ "progress",		no_argument,       NULL, OPT_PROGRESS },
+	{ "no-progress",	no_argument,       NULL, OPT_NO_PROGRESS },
 	{ NULL,			0,                 NULL, 0 }
 };
 
@@ -36,8 +49,11 @@ usage(FILE *f, int code)
 		    "[--mode upsert|insert|update]\n"
 		    "\t[--sheet name|n] [--map header=field] [--empty "
 		    "keep|clear] [--ignore-unknown]\n"
-		    "\t[--update-passwords] [--delimiter c] [--wait seconds] "
-		    "file\n");
+		    "\t[--update-passwords] [--generate-passwords] "
+		    "[--block-missing]\n"
+		    "\t[--max-changes n|p%%] [--errors file] [--delimiter c] "
+		    "[--progress | --no-progress]\n"
+		    "\t[--wait seconds] file\n");
 	else
 		fprintf(f, "usage: userimp import [-qv] [-d db] [-j n] "
 		    "[--json] [--dry-run]\n"
@@ -45,8 +61,13 @@ usage(FILE *f, int code)
 		    "[--sheet name|n]\n"
 		    "\t[--map header=field] [--empty keep|clear] "
 		    "[--ignore-unknown]\n"
-		    "\t[--update-passwords] [--delimiter c] [--wait seconds] "
-		    "file\n");
+		    "\t[--update-passwords] [--errors file] "
+		    "[--generate-passwords]\n"
+		    "\t[--credentials file] [--must-change] [--invite dir] "
+		    "[--invite-template file]\n"
+		    "\t[--sendmail] [--block-missing] [--max-changes n|p%%] "
+		    "[--delimiter c]\n"
+		    "\t[--progress | --no-progress] [--wait seconds] file\n");
 	finish(code);
 }
 
@@ -106,9 +127,42 @@ summary(const char *file, const struct uimp_summary *s)
 	if (s->passwords_kept)
 		fprintf(stderr, ", %lu password%s left alone",
 		    s->passwords_kept, s->passwords_kept == 1 ? "" : "s");
+	if (s->blocked)
+		fprintf(stderr, ", %lu %sblocked", s->blocked, dry ? "to be " :
+		    "");
+	if (s->generated)
+		fprintf(stderr, ", %lu password%s %sgenerated", s->generated,
+		    s->generated == 1 ? "" : "s", dry ? "to be " : "");
 	if (s->aborted)
 		fprintf(stderr, "; aborted, no user written");
 	fprintf(stderr, "%s\n", job);
+}
+
+/*
+ * Generated passwords must go somewhere, and only they go to the
+ * credentials file and the welcome messages.
+ */
+static void
+delivery_rules(const struct uimp_import_opts *o)
+{
+	int gen = !!(o->flags & UIMP_IMPORT_GENERATE), to = o->credentials ||
+	    o->invite_dir || (o->flags & UIMP_IMPORT_SENDMAIL);
+
+	if (gen && !to && !dry && !(o->flags & UIMP_IMPORT_DRY_RUN)) {
+		warnx("--generate-passwords needs --credentials FILE, "
+		    "--invite DIR or --sendmail: the passwords would be lost");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (to && !gen) {
+		warnx("--credentials, --invite and --sendmail carry the "
+		    "passwords of --generate-passwords, which is not given");
+		usage(stderr, EXIT_USAGE);
+	}
+	if (o->invite_template && !o->invite_dir &&
+	    !(o->flags & UIMP_IMPORT_SENDMAIL)) {
+		warnx("--invite-template needs --invite DIR or --sendmail");
+		usage(stderr, EXIT_USAGE);
+	}
 }
 
 /* The options as given, for the job record (never a password: none is). */
@@ -146,6 +200,7 @@ run_import(int argc, char *argv[], int check)
 	memset(&o, 0, sizeof(o));
 	memset(&e, 0, sizeof(e));
 	maps = xmalloc(sizeof(*maps) * (size_t)argc);
+	o.max_changes = -1;
 	if (check)
 		o.flags |= UIMP_IMPORT_CHECK;
 	o.options_text = options_text(argc, argv);
@@ -219,6 +274,54 @@ run_import(int argc, char *argv[], int check)
 				bad_value("--delimiter", optarg,
 				    "',', ';' or 'tab'");
 			break;
+		case OPT_ERRORS:
+			if (*optarg == '\0')
+				bad_value("--errors", optarg, "a file name");
+			o.errors_path = optarg;
+			break;
+		case OPT_GENERATE_PASSWORDS:
+			o.flags |= UIMP_IMPORT_GENERATE;
+			break;
+		case OPT_CREDENTIALS:
+			import_only("--credentials");
+			if (*optarg == '\0')
+				bad_value("--credentials", optarg,
+				    "a file name");
+			o.credentials = optarg;
+			break;
+		case OPT_MUST_CHANGE:
+			import_only("--must-change");
+			o.flags |= UIMP_IMPORT_MUST_CHANGE;
+			break;
+		case OPT_INVITE:
+			import_only("--invite");
+			if (*optarg == '\0')
+				bad_value("--invite", optarg, "a directory");
+			o.invite_dir = optarg;
+			break;
+		case OPT_INVITE_TEMPLATE:
+			import_only("--invite-template");
+			o.invite_template = optarg;
+			break;
+		case OPT_SENDMAIL:
+			import_only("--sendmail");
+			o.flags |= UIMP_IMPORT_SENDMAIL;
+			break;
+		case OPT_BLOCK_MISSING:
+			o.flags |= UIMP_IMPORT_BLOCK_MISSING;
+			break;
+		case OPT_MAX_CHANGES:
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			o.max_percent = *end == '%';
+			if (*optarg < '0' || *optarg > '9' || errno ||
+			    *(end + o.max_percent) != '\0' || n < 0 ||
+			    (o.max_percent && n > 100))
+				bad_value("--max-changes", optarg, "a number "
+				    "of users or a percentage from 0% to "
+				    "100%");
+			o.max_changes = n;
+			break;
 		case 'j':
 			import_only("-j");
 			errno = 0;
@@ -234,6 +337,7 @@ run_import(int argc, char *argv[], int check)
 		}
 	}
 	o.maps = maps;
+	delivery_rules(&o);
 	if (opt.verbose)
 		o.flags |= UIMP_IMPORT_VERBOSE;
 	if (o.flags & UIMP_IMPORT_DRY_RUN)
@@ -247,8 +351,10 @@ run_import(int argc, char *argv[], int check)
 		printf("{\"file\": %s,\n  \"findings\": [", file_json);
 		free(file_json);
 	}
+	progress_start(&o, argv[0]);
 	rc = uimp_import(db_path_opt(), opt.wait_s, argv[0], &o, on_finding,
 	    NULL, &sum, &e);
+	progress_clear();
 	if (opt.json) {
 		printf("\n  ],\n");
 		if (sum.job)
@@ -264,15 +370,19 @@ run_import(int argc, char *argv[], int check)
 		printf("  \"summary\": {\"rows\": %lu, \"inserted\": %lu, "
 		    "\"updated\": %lu, \"unchanged\": %lu, \"rejected\": %lu, "
 		    "\"passwords_kept\": %lu, \"warnings\": %lu, "
+		    "\"blocked\": %lu, \"generated\": %lu, "
 		    "\"aborted\": %s}\n}\n", sum.rows, sum.inserted,
 		    sum.updated, sum.unchanged, sum.rejected,
-		    sum.passwords_kept, sum.warnings,
-		    sum.aborted ? "true" : "false");
+		    sum.passwords_kept, sum.warnings, sum.blocked,
+		    sum.generated, sum.aborted ? "true" : "false");
 	}
 	free(maps);
 	free((char *)o.options_text);
 	if (rc != UIMP_OK) {
 		fflush(stdout);
+		/* a run that was recorded says what it did, then what failed */
+		if (sum.job && !opt.quiet && !opt.json)
+			summary(argv[0], &sum);
 		die_err(&e);
 	}
 	if (!opt.quiet && !opt.json)

@@ -23,6 +23,7 @@ static const struct {
 	{ "template",	"hand out the import template, xlsx or CSV" },
 	{ "export",	"write users out as xlsx, CSV or JSON" },
 	{ "jobs",	"list the recorded imports, show one's findings" },
+	{ "user",	"show, disable, enable, remove one user; passwd" },
 };
 
 static void

@@ -462,6 +462,7 @@ csv_next(struct uimp_reader *r, const struct uimp_row **row,
 			*e = c->err;
 		return rc;
 	}
+	r->done = c->off;
 	if (rc != UIMP_OK)
 		return rc;
 	if (end)
@@ -558,6 +559,8 @@ csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
 		if (c->ioerr || rewind_csv(c) == -1)
 			goto ioerr;
 	}
+	r->done = 0;
+	r->total = r->size;	/* read.c read the whole file once already */
 	rc = UIMP_OK;
 	goto out;
 ioerr:

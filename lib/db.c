@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ enum stmt {
 	ST_FIND_NAME, ST_FIND_EMAIL, ST_EMAIL_OWNER, ST_PHONE_OWNER,
 	ST_INSERT, ST_UPDATE, ST_JOB, ST_FINDING, ST_ROW, ST_EACH,
 	ST_EACH_HASHES, ST_JOB_FINISH, ST_CHANGE_NEW, ST_CHANGE_SNAP,
-	ST_COUNT
+	ST_BLOCK, ST_COUNT
 };
 
 /* Every column of a users row as one JSON object: what revert restores. */
@@ -71,6 +72,8 @@ static const char *const sql[ST_COUNT] = {
 	    "inserted = ?14, updated = ?15, unchanged = ?16, rejected = ?17, "
 	    "passwords_kept = ?18, warnings = ?19, blocked = ?20, "
 	    "generated = ?21 WHERE id = ?22",
+	[ST_BLOCK] = "UPDATE users SET status = 'blocked', updated_at = ?2 "
+	    "WHERE id = ?1",
 	[ST_CHANGE_NEW] = "INSERT INTO job_changes (job_id, user_id, action, "
 	    "updated_at) VALUES (?1, ?2, ?3, ?4)",
 	[ST_CHANGE_SNAP] = "INSERT INTO job_changes (job_id, user_id, action, "
@@ -180,9 +183,13 @@ static const char *const migrations[UIMP_DB_SCHEMA] = {
 struct setting {
 	const char	*key;
 	const char	*def;
-	long		 min, max;	/* numbers; min > max: a field list */
+	long		 min, max;	/* numbers; min > max: a field list;
+					 * min == max < 0: text, SET_* */
 	const char	*desc;
 };
+
+/* The kinds of text settings, and what check_setting() allows of each. */
+enum { SET_EMAIL = -1, SET_PATH = -2 };
 
 static const struct setting settings[] = {
 	{ "password.min_length", "8", 1, 1024,
@@ -201,6 +208,10 @@ static const struct setting settings[] = {
 	{ "import.locked_fields", "", 1, 0,
 	    "comma-separated fields that import refuses to change on "
 	    "existing users" },
+	{ "invite.from", "", SET_EMAIL, SET_EMAIL, "sender address of the "
+	    "welcome messages (empty: userimp@ this host)" },
+	{ "invite.sendmail", "/usr/sbin/sendmail", SET_PATH, SET_PATH,
+	    "absolute path of the sendmail program for --sendmail" },
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -514,6 +525,28 @@ uimp_db_setting_get(struct uimp_db *db, const char *key, char **value,
 	return rc;
 }
 
+/*
+ * Check an address setting: empty (the default sender), or an email
+ * address as the email field's rule takes it, with nothing to trim.
+ */
+static int
+check_address(const struct setting *s, const char *value,
+    struct uimp_err *e)
+{
+	struct uimp_verdict v;
+	char out[256];
+	size_t len = strlen(value);
+
+	if (len == 0)
+		return UIMP_OK;
+	if (len >= sizeof(out) || uimp_field_check(UIMP_F_EMAIL, 0, value,
+	    len, NULL, out, sizeof(out), &v) != 0 || strcmp(out, value) != 0)
+		return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+		    "expected an email address such as local@example.com, "
+		    "or nothing for userimp@ this host");
+	return UIMP_OK;
+}
+
 /* Check a value for setting s; returns 0 or UIMP_EINVAL with e set. */
 static int
 check_setting(const struct setting *s, const char *value, struct uimp_err *e)
@@ -524,6 +557,18 @@ check_setting(const struct setting *s, const char *value, struct uimp_err *e)
 	size_t len;
 	int f;
 
+	if (s->min == SET_EMAIL && s->max == SET_EMAIL)
+		return check_address(s, value, e);
+	if (s->min == SET_PATH && s->max == SET_PATH) {
+		for (p = value; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				break;
+		if (*value != '/' || *p != '\0')
+			return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+			    "expected an absolute path, starting with '/', "
+			    "without control characters");
+		return UIMP_OK;
+	}
 	if (s->min > s->max) {
 		/* a comma-separated list of fields import may change */
 		/* "" locks nothing; else no item may be empty ("email,") */
@@ -823,7 +868,7 @@ db_users_each(struct uimp_db *db, const struct user_filter *flt, int hashes,
 	struct user u;
 	sqlite3_stmt *st = NULL;
 	char *like = NULL;
-	int rc;
+	int rc, began = 0;
 
 	memset(&u, 0, sizeof(u));
 	if (flt->match && (like = glob_to_like(flt->match)) == NULL)
@@ -842,7 +887,8 @@ db_users_each(struct uimp_db *db, const struct user_filter *flt, int hashes,
 	if (like)
 		sqlite3_bind_text(st, 3, like, -1, SQLITE_STATIC);
 	/* one read transaction: the export is one snapshot */
-	if ((rc = exec(db, "BEGIN", "cannot read users", e)) != UIMP_OK)
+	if ((began = sqlite3_get_autocommit(db->h)) &&
+	    (rc = exec(db, "BEGIN", "cannot read users", e)) != UIMP_OK)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (user_load(&u, st) != UIMP_OK) {
@@ -857,7 +903,8 @@ db_users_each(struct uimp_db *db, const struct user_filter *flt, int hashes,
 	    e);
 out:
 	sqlite3_finalize(st);
-	db_read_end(db);
+	if (began)
+		db_read_end(db);
 	if (hashes && u.mem.s)
 		explicit_bzero(u.mem.s, u.mem.cap);
 	user_release(&u);
@@ -1012,6 +1059,31 @@ db_user_update(struct uimp_db *db, const struct user *u, const char *hash,
 	return step_write(db, st, e);
 }
 
+int
+db_user_count(struct uimp_db *db, unsigned long *n, struct uimp_err *e)
+{
+	int v, rc;
+
+	if ((rc = query_int(db, "SELECT count(*) FROM users", "cannot count "
+	    "the users", &v, e)) == UIMP_OK)
+		*n = (unsigned long)v;
+	return rc;
+}
+
+int
+db_user_block(struct uimp_db *db, long long id, const char *now,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prep(db, ST_BLOCK, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	return step_write(db, st, e);
+}
+
 /* jobs */
 
 /* Bind what ST_JOB and ST_JOB_FINISH share: ?1 to ?21. */
@@ -1129,6 +1201,18 @@ db_job_row(struct uimp_db *db, long long job, unsigned long row,
 
 /* jobs */
 
+/* Whether the store's schema is at least version 2 (jobs.columns). */
+static int
+has_v2(struct uimp_db *db, int *yes, struct uimp_err *e)
+{
+	int v, rc;
+
+	if ((rc = user_version(db, &v, e)) != UIMP_OK)
+		return rc;
+	*yes = v >= 2;
+	return UIMP_OK;
+}
+
 static const char *
 text_or_null(sqlite3_stmt *st, int col)
 {
@@ -1144,17 +1228,25 @@ uimp_jobs_each(const char *dbpath, int wait_s, long long id,
 	struct uimp_job j;
 	sqlite3_stmt *st = NULL;
 	unsigned long n = 0;
-	int rc;
+	int rc, v2;
 
 	if (found)
 		*found = 0;
 	if ((rc = uimp_db_open(&db, dbpath, UIMP_DB_READONLY, wait_s, e)))
 		return rc;
-	rc = sqlite3_prepare_v2(db->h, "SELECT id, started_at, finished_at, "
-	    "user, host, options, file, sha256, sheet, mode, outcome, rows, "
-	    "inserted, updated, unchanged, rejected, passwords_kept, warnings "
-	    "FROM jobs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC LIMIT ?2",
-	    -1, &st, NULL);
+	/* schema v1, read as it is, has no blocked, generated, reverted_by */
+	if ((rc = has_v2(db, &v2, e)) != UIMP_OK)
+		goto out;
+	rc = sqlite3_prepare_v2(db->h, v2 ? "SELECT id, started_at, "
+	    "finished_at, user, host, options, file, sha256, sheet, mode, "
+	    "outcome, rows, inserted, updated, unchanged, rejected, "
+	    "passwords_kept, warnings, command, blocked, generated, "
+	    "reverted_by FROM jobs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC "
+	    "LIMIT ?2" : "SELECT id, started_at, finished_at, user, host, "
+	    "options, file, sha256, sheet, mode, outcome, rows, inserted, "
+	    "updated, unchanged, rejected, passwords_kept, warnings, command, "
+	    "0, 0, NULL FROM jobs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC "
+	    "LIMIT ?2", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		rc = dberr(db, rc, "cannot read the jobs", e);
 		goto out;
@@ -1182,6 +1274,10 @@ uimp_jobs_each(const char *dbpath, int wait_s, long long id,
 		j.sum.passwords_kept =
 		    (unsigned long)sqlite3_column_int64(st, 16);
 		j.sum.warnings = (unsigned long)sqlite3_column_int64(st, 17);
+		j.command = text_or_null(st, 18);
+		j.sum.blocked = (unsigned long)sqlite3_column_int64(st, 19);
+		j.sum.generated = (unsigned long)sqlite3_column_int64(st, 20);
+		j.reverted_by = sqlite3_column_int64(st, 21);
 		j.sum.job = j.id;
 		j.sum.aborted = j.outcome && strcmp(j.outcome, "aborted") == 0;
 		n++;
@@ -1239,6 +1335,1001 @@ uimp_job_findings(const char *dbpath, int wait_s, long long id,
 	    dberr(db, rc, "cannot read the jobs", e);
 out:
 	sqlite3_finalize(st);
+	uimp_db_close(db);
+	return rc;
+}
+
+/* jobs errors and prune */
+
+int
+db_job_columns(struct uimp_db *db, long long id, struct buf *mem,
+    size_t *n, int *recorded, struct uimp_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	const char *h;
+	int rc, v2, rows = 0;
+
+	*n = 0;
+	*recorded = 0;
+	buf_reset(mem);
+	if ((rc = has_v2(db, &v2, e)) != UIMP_OK)
+		return rc;
+	rc = sqlite3_prepare_v2(db->h, v2 ? "SELECT j.columns IS NOT NULL, "
+	    "h.value FROM jobs j LEFT JOIN json_each(j.columns) h "
+	    "WHERE j.id = ?1 ORDER BY h.id" : "SELECT 0, NULL FROM jobs "
+	    "WHERE id = ?1", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, rc, "cannot read the jobs", e);
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		*recorded = sqlite3_column_int(st, 0);
+		if ((h = text_or_null(st, 1)) == NULL)
+			continue;
+		if (buf_add(mem, h, strlen(h) + 1)) {
+			rc = uimp_err_set(e, UIMP_ENOMEM, 0, db->path, "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+			goto out;
+		}
+		(*n)++;
+	}
+	if (rc != SQLITE_DONE)
+		rc = dberr(db, rc, "cannot read the jobs", e);
+	else if (rows == 0)
+		rc = uimp_err_set(e, UIMP_ENOENT, 0, db->path, "no job %lld",
+		    id);
+	else
+		rc = UIMP_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A cell or an error finding of the row being gathered: offsets in mem. */
+struct row_item {
+	int	 finding;	/* 0: a cell, 1: an error finding */
+	size_t	 k;		/* key or column; NO_KEY: none */
+	size_t	 v, vlen;	/* cell text or message */
+};
+
+#define NO_KEY	((size_t)-1)
+
+/* One row of a job gathered from its cells and findings. */
+struct row_acc {
+	unsigned long	 row;
+	int		 any;		/* a row is being gathered */
+	int		 kept;
+	struct buf	 mem;
+	struct row_item	*it;
+	size_t		 n, cap;
+	const char	**p;		/* 4 x pcap pointers for job_row */
+	size_t		*len;
+	size_t		 pcap;
+};
+
+/* Add an item (k NULL: none) to the row; 0 or UIMP_ENOMEM. */
+static int
+row_add(struct row_acc *a, int finding, const char *k, const char *v,
+    size_t vlen)
+{
+	struct row_item *it;
+	size_t cap;
+
+	if (a->n == a->cap) {
+		cap = a->cap ? a->cap * 2 : 32;
+		if ((it = reallocarray(a->it, cap, sizeof(*it))) == NULL)
+			return UIMP_ENOMEM;
+		a->it = it;
+		a->cap = cap;
+	}
+	it = &a->it[a->n];
+	it->finding = finding;
+	it->k = NO_KEY;
+	if (k != NULL) {
+		it->k = a->mem.len;
+		if (buf_add(&a->mem, k, strlen(k) + 1))
+			return UIMP_ENOMEM;
+	}
+	it->v = a->mem.len;
+	it->vlen = vlen;
+	if (buf_add(&a->mem, v ? v : "", v ? vlen : 0) ||
+	    buf_addc(&a->mem, '\0'))
+		return UIMP_ENOMEM;
+	a->n++;
+	return UIMP_OK;
+}
+
+/*
+ * Hand the gathered row to fn and start afresh: fn's status (e is fn's
+ * to fill), or UIMP_ENOMEM with e set.
+ */
+static int
+row_flush(struct row_acc *a, job_row_fn fn, void *arg, const char *path,
+    struct uimp_err *e)
+{
+	struct job_row r;
+	size_t i, nc = 0, nf = 0;
+	int rc;
+
+	if (!a->any)
+		return UIMP_OK;
+	if (a->pcap < a->n) {
+		free(a->p);
+		free(a->len);
+		a->len = NULL;
+		a->pcap = 0;
+		if ((a->p = calloc(a->n, 4 * sizeof(*a->p))) == NULL ||
+		    (a->len = calloc(a->n, sizeof(*a->len))) == NULL)
+			return uimp_err_set(e, UIMP_ENOMEM, 0, path, "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+		a->pcap = a->n;
+	}
+	memset(&r, 0, sizeof(r));
+	r.row = a->row;
+	r.kept = a->kept;
+	r.key = a->p;
+	r.text = a->p + a->pcap;
+	r.column = a->p + 2 * a->pcap;
+	r.message = a->p + 3 * a->pcap;
+	r.len = a->len;
+	for (i = 0; i < a->n; i++) {
+		if (a->it[i].finding) {
+			r.column[nf] = a->it[i].k == NO_KEY ? NULL :
+			    a->mem.s + a->it[i].k;
+			r.message[nf++] = a->mem.s + a->it[i].v;
+		} else {
+			r.key[nc] = a->mem.s + a->it[i].k;
+			r.text[nc] = a->mem.s + a->it[i].v;
+			a->len[nc++] = a->it[i].vlen;
+		}
+	}
+	r.ncells = nc;
+	r.nerrs = nf;
+	rc = fn(&r, arg);
+	if (a->mem.s != NULL)
+		explicit_bzero(a->mem.s, a->mem.len);
+	buf_reset(&a->mem);
+	a->n = 0;
+	a->any = a->kept = 0;
+	return rc;
+}
+
+int
+db_job_rows_each(struct uimp_db *db, long long id, job_row_fn fn, void *arg,
+    struct uimp_err *e)
+{
+	struct row_acc a;
+	sqlite3_stmt *st = NULL;
+	unsigned long row;
+	const char *k, *v;
+	int rc, finding;
+
+	memset(&a, 0, sizeof(a));
+	/*
+	 * A row's cells from its JSON object, then its error findings.
+	 * Import keeps every rejected row ({} past its budget): rows with
+	 * findings only are the header's.
+	 */
+	rc = sqlite3_prepare_v2(db->h, "SELECT row, kind, k, v FROM ("
+	    "SELECT r.row AS row, 0 AS kind, c.id AS ord, c.key AS k, "
+	    "c.value AS v FROM job_rows r LEFT JOIN json_each(r.cells) c "
+	    "WHERE r.job_id = ?1 UNION ALL SELECT f.row, 1, f.id, "
+	    "f.column_name, f.message FROM job_findings f JOIN job_rows r "
+	    "ON r.job_id = f.job_id AND r.row = f.row WHERE f.job_id = ?1 "
+	    "AND f.severity = 'error') ORDER BY row, kind, ord", -1, &st,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return dberr(db, rc, "cannot read the job's rows", e);
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row = (unsigned long)sqlite3_column_int64(st, 0);
+		finding = sqlite3_column_int(st, 1);
+		k = text_or_null(st, 2);
+		v = text_or_null(st, 3);
+		if (a.any && row != a.row &&
+		    (rc = row_flush(&a, fn, arg, db->path, e)) != UIMP_OK)
+			goto out;
+		a.any = 1;
+		a.row = row;
+		if (!finding && k == NULL)
+			continue;	/* cells {}: not kept */
+		if (!finding)
+			a.kept = 1;
+		if (row_add(&a, finding, k, v,
+		    (size_t)sqlite3_column_bytes(st, 3)) != UIMP_OK) {
+			rc = uimp_err_set(e, UIMP_ENOMEM, 0, db->path, "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		rc = dberr(db, rc, "cannot read the job's rows", e);
+	else
+		rc = row_flush(&a, fn, arg, db->path, e);
+out:
+	sqlite3_finalize(st);
+	buf_wipe(&a.mem);
+	free(a.it);
+	free(a.p);
+	free(a.len);
+	return rc;
+}
+
+/* What jobs prune removes: ?1 days old (NULL: any age), not the ?2 newest. */
+#define PRUNE_WHERE " FROM jobs WHERE (?1 IS NULL OR finished_at < " \
+	"strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' days')) " \
+	"AND id NOT IN (SELECT id FROM jobs ORDER BY id DESC LIMIT ?2)"
+
+int
+uimp_jobs_prune(const char *dbpath, int wait_s, long days, long keep,
+    int dry_run, unsigned long *removed, struct uimp_err *e)
+{
+	struct uimp_db *db;
+	sqlite3_stmt *st = NULL;
+	struct stat sb;
+	int rc, ro;
+
+	*removed = 0;
+	if (days < 0 && keep < 0)
+		UIMP_BUG("uimp_jobs_prune() with neither days nor keep");
+	/* a store that is not there has no jobs to remove */
+	ro = dry_run || (stat(dbpath, &sb) == -1 && errno == ENOENT);
+	if ((rc = uimp_db_open(&db, dbpath, ro ? UIMP_DB_READONLY : 0,
+	    wait_s, e)))
+		return rc;
+	if (!ro && (rc = exec(db, "BEGIN IMMEDIATE", "cannot lock the store",
+	    e)) != UIMP_OK)
+		goto out;
+	rc = sqlite3_prepare_v2(db->h, ro ? "SELECT count(*)" PRUNE_WHERE :
+	    "DELETE" PRUNE_WHERE, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		rc = dberr(db, rc, "cannot read the jobs", e);
+		goto out;
+	}
+	if (days >= 0)
+		sqlite3_bind_int64(st, 1, days);
+	sqlite3_bind_int64(st, 2, keep >= 0 ? keep : 0);
+	rc = sqlite3_step(st);
+	if (ro && rc == SQLITE_ROW) {
+		*removed = (unsigned long)sqlite3_column_int64(st, 0);
+		rc = UIMP_OK;
+	} else if (!ro && rc == SQLITE_DONE) {
+		*removed = (unsigned long)sqlite3_changes(db->h);
+		rc = exec(db, "COMMIT", "cannot remove the jobs", e);
+	} else
+		rc = dberr(db, rc, "cannot remove the jobs", e);
+out:
+	sqlite3_finalize(st);
+	if (rc != UIMP_OK && !ro)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (rc != UIMP_OK)
+		*removed = 0;
+	uimp_db_close(db);
+	return rc;
+}
+#undef PRUNE_WHERE
+
+/* revert: undo what a job did (userimp jobs revert) */
+
+/* The job record's user and host: who runs this, where. */
+static void
+job_origin(struct job *j, char *host, size_t hostsz)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (gethostname(host, hostsz) != 0)
+		*host = '\0';
+	host[hostsz - 1] = '\0';
+	j->user = pw ? pw->pw_name : NULL;
+	j->host = host;
+}
+
+/* Prepare a statement run once (finalized by the caller). */
+static int
+prep_once(struct uimp_db *db, const char *text, sqlite3_stmt **st,
+    struct uimp_err *e)
+{
+	int rc = sqlite3_prepare_v2(db->h, text, -1, st, NULL);
+
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return dberr(db, rc, "cannot prepare a statement", e);
+	}
+	return UIMP_OK;
+}
+
+/*
+ * A user for a message: the username quoted ("'alice'"), or "#12" when
+ * it is unknown or not UTF-8.
+ */
+static void
+user_quote(char *out, size_t outsz, const unsigned char *name,
+    long long id)
+{
+	const char *s = (const char *)name;
+
+	if (s && uimp_utf8_len(s, strlen(s), NULL) >= 0)
+		quote(out, outsz, s, strlen(s));
+	else
+		snprintf(out, outsz, "#%lld", id);
+}
+
+/*
+ * The users job id changed that changed again after it: a later job
+ * changed them (job_changes), another program did (updated_at is not what
+ * the job left), they are gone, or (removed by the job) their id is taken.
+ * Only a user's last change in job id counts.  Columns: user id, name
+ * (as the job found the user: the id may be another user's now), the
+ * first later job or NULL.
+ */
+static const char revert_conflicts_sql[] =
+	"SELECT c.user_id, coalesce(json_extract(c.before, '$.username'), "
+	"u.username, "
+	"(SELECT json_extract(l.before, '$.username') FROM job_changes l "
+	"WHERE l.user_id = c.user_id AND l.job_id > c.job_id AND "
+	"l.before IS NOT NULL ORDER BY l.id LIMIT 1)), "
+	"(SELECT min(l.job_id) FROM job_changes l WHERE "
+	"l.user_id = c.user_id AND l.job_id > c.job_id) "
+	"FROM job_changes c LEFT JOIN users u ON u.id = c.user_id "
+	"WHERE c.job_id = ?1 AND NOT EXISTS (SELECT 1 FROM job_changes n "
+	"WHERE n.job_id = c.job_id AND n.user_id = c.user_id AND n.id > c.id) "
+	"AND (EXISTS (SELECT 1 FROM job_changes l WHERE "
+	"l.user_id = c.user_id AND l.job_id > c.job_id) "
+	"OR (c.action = 'remove' AND u.id IS NOT NULL) "
+	"OR (c.action <> 'remove' AND (u.id IS NULL OR "
+	"u.updated_at IS NOT c.updated_at))) "
+	"ORDER BY c.id DESC";
+
+/* Every column of a users row from its JSON (USER_JSON) in ?1. */
+static const char restore_update_sql[] =
+	"UPDATE users SET username = json_extract(?1, '$.username'), "
+	"email = json_extract(?1, '$.email'), "
+	"password_hash = json_extract(?1, '$.password_hash'), "
+	"first_name = json_extract(?1, '$.first_name'), "
+	"last_name = json_extract(?1, '$.last_name'), "
+	"company = json_extract(?1, '$.company'), "
+	"title = json_extract(?1, '$.title'), "
+	"department = json_extract(?1, '$.department'), "
+	"about_me = json_extract(?1, '$.about_me'), "
+	"whatsapp = json_extract(?1, '$.whatsapp'), "
+	"work_phone = json_extract(?1, '$.work_phone'), "
+	"mobile_phone = json_extract(?1, '$.mobile_phone'), "
+	"fax = json_extract(?1, '$.fax'), "
+	"website = json_extract(?1, '$.website'), "
+	"address = json_extract(?1, '$.address'), "
+	"is_manager = json_extract(?1, '$.is_manager'), "
+	"manager_id = json_extract(?1, '$.manager_id'), "
+	"status = json_extract(?1, '$.status'), "
+	"must_change_password = json_extract(?1, '$.must_change_password'), "
+	"contact_no = json_extract(?1, '$.contact_no'), "
+	"created_at = json_extract(?1, '$.created_at'), "
+	"updated_at = ?2 WHERE id = ?3";
+
+static const char restore_insert_sql[] =
+	"INSERT INTO users (id, username, email, password_hash, first_name, "
+	"last_name, company, title, department, about_me, whatsapp, "
+	"work_phone, mobile_phone, fax, website, address, is_manager, "
+	"manager_id, status, must_change_password, contact_no, created_at, "
+	"updated_at) VALUES (?3, json_extract(?1, '$.username'), "
+	"json_extract(?1, '$.email'), json_extract(?1, '$.password_hash'), "
+	"json_extract(?1, '$.first_name'), json_extract(?1, '$.last_name'), "
+	"json_extract(?1, '$.company'), json_extract(?1, '$.title'), "
+	"json_extract(?1, '$.department'), json_extract(?1, '$.about_me'), "
+	"json_extract(?1, '$.whatsapp'), json_extract(?1, '$.work_phone'), "
+	"json_extract(?1, '$.mobile_phone'), json_extract(?1, '$.fax'), "
+	"json_extract(?1, '$.website'), json_extract(?1, '$.address'), "
+	"json_extract(?1, '$.is_manager'), json_extract(?1, '$.manager_id'), "
+	"json_extract(?1, '$.status'), "
+	"json_extract(?1, '$.must_change_password'), "
+	"json_extract(?1, '$.contact_no'), json_extract(?1, '$.created_at'), "
+	"?2)";
+
+/*
+ * Why restoring user id from before broke a constraint: the username,
+ * email or mobile phone it had is now another user's.
+ */
+static int
+restore_refused(struct uimp_db *db, long long id, const char *before,
+    struct uimp_err *e)
+{
+	static const char *const what[] = { "username", "email",
+	    "mobile phone" };
+	sqlite3_stmt *st;
+	const unsigned char *other;
+	char who[64], by[64];
+	int rc, i;
+
+	user_quote(who, sizeof(who), NULL, id);
+	if ((rc = prep_once(db, "SELECT json_extract(?1, '$.username'), "
+	    "(SELECT username FROM users WHERE username = "
+	    "json_extract(?1, '$.username') AND id <> ?2), "
+	    "(SELECT username FROM users WHERE lower(email) = "
+	    "lower(json_extract(?1, '$.email')) AND id <> ?2), "
+	    "(SELECT username FROM users WHERE mobile_phone = "
+	    "json_extract(?1, '$.mobile_phone') AND id <> ?2)", &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		user_quote(who, sizeof(who), sqlite3_column_text(st, 0), id);
+		for (i = 0; i < 3; i++) {
+			if ((other = sqlite3_column_text(st, i + 1)) == NULL)
+				continue;
+			user_quote(by, sizeof(by), other, 0);
+			rc = uimp_err_set(e, UIMP_EREFUSED, 0, db->path,
+			    "cannot restore user %s: user %s now has the %s "
+			    "it had", who, by, what[i]);
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return uimp_err_set(e, UIMP_EREFUSED, 0, db->path, "cannot restore "
+	    "user %s: %s", who, sqlite3_errmsg(db->h));
+}
+
+/*
+ * Put user id back as before (USER_JSON) holds it, updated now: over the
+ * row with that id when there is one (it gets a change of job rj first),
+ * else as a new row with that id (a change after).  *back is 1 when the
+ * user was brought back rather than restored.
+ */
+static int
+restore_user(struct uimp_db *db, long long rj, long long id,
+    const char *before, int exists, const char *now, int *back,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*back = !exists;
+	if (exists && (rc = db_job_change(db, rj, id, CH_UPDATE, now, e)))
+		return rc;
+	if ((rc = prep_once(db, exists ? restore_update_sql :
+	    restore_insert_sql, &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return restore_refused(db, id, before, e);
+	if (rc != SQLITE_DONE)
+		return dberr(db, rc, "cannot write users", e);
+	if (!exists)
+		return db_job_change(db, rj, id, CH_INSERT, now, e);
+	return UIMP_OK;
+}
+
+/* Remove user id, recorded as a change of job rj first. */
+static int
+remove_user(struct uimp_db *db, long long rj, long long id,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = db_job_change(db, rj, id, CH_REMOVE, NULL, e)))
+		return rc;
+	if ((rc = prep_once(db, "DELETE FROM users WHERE id = ?1", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot write "
+	    "users", e);
+}
+
+/*
+ * Report the users job id changed that changed since, to fn and (with
+ * force, as warnings) into the record of job rj; *n gets how many.
+ */
+static int
+revert_conflicts(struct uimp_db *db, long long id, long long rj, int force,
+    uimp_finding_fn fn, void *arg, unsigned long *n, struct uimp_err *e)
+{
+	struct uimp_finding f;
+	sqlite3_stmt *st;
+	char who[64], msg[160];
+	int rc, stop = 0;
+
+	*n = 0;
+	if ((rc = prep_once(db, revert_conflicts_sql, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*n)++;
+		user_quote(who, sizeof(who), sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 0));
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+			snprintf(msg, sizeof(msg), "user %s changed since job "
+			    "%lld", who, id);
+		else
+			snprintf(msg, sizeof(msg), "user %s changed since job "
+			    "%lld (by job %lld)", who, id,
+			    (long long)sqlite3_column_int64(st, 2));
+		memset(&f, 0, sizeof(f));
+		f.file = db->path;
+		f.severity = force ? UIMP_SEV_WARNING : UIMP_SEV_ERROR;
+		f.code = "changed_since";
+		f.message = msg;
+		if (fn && !stop)
+			stop = fn(&f, arg);
+		if (force && (rc = db_job_finding(db, rj, &f, e)) != UIMP_OK) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot read the "
+	    "jobs", e);
+}
+
+/*
+ * Refuse the revert when a user it restored names a manager that is not
+ * there: one it removed, or one removed by another since.
+ */
+static int
+revert_managers(struct uimp_db *db, long long rj, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	char who[64], mgr[64];
+	int rc;
+
+	if ((rc = prep_once(db, "SELECT c.username, c.id, c.manager_id, "
+	    "(SELECT json_extract(r.before, '$.username') FROM job_changes r "
+	    "WHERE r.job_id = ?1 AND r.user_id = c.manager_id AND "
+	    "r.action = 'remove') FROM users c WHERE c.manager_id IS NOT NULL "
+	    "AND NOT EXISTS (SELECT 1 FROM users m WHERE m.id = c.manager_id) "
+	    "LIMIT 1", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, rj);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		user_quote(who, sizeof(who), sqlite3_column_text(st, 0),
+		    sqlite3_column_int64(st, 1));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			user_quote(mgr, sizeof(mgr), sqlite3_column_text(st,
+			    3), sqlite3_column_int64(st, 2));
+			rc = uimp_err_set(e, UIMP_EREFUSED, 0, db->path,
+			    "cannot remove user %s: user %s names them as "
+			    "manager", mgr, who);
+		} else
+			rc = uimp_err_set(e, UIMP_EREFUSED, 0, db->path,
+			    "cannot restore user %s: their manager (user "
+			    "#%lld) is gone", who,
+			    (long long)sqlite3_column_int64(st, 2));
+	} else if (rc == SQLITE_DONE)
+		rc = UIMP_OK;
+	else
+		rc = dberr(db, rc, "cannot read users", e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Whether job id is there and not reverted yet, and changed a user:
+ * UIMP_ENOENT or UIMP_EREFUSED with e set when not.
+ */
+static int
+revert_target(struct uimp_db *db, long long id, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	long long by = 0;
+	int rc, changes = 0;
+
+	if ((rc = prep_once(db, "SELECT reverted_by, EXISTS (SELECT 1 FROM "
+	    "job_changes WHERE job_id = ?1) FROM jobs WHERE id = ?1", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		by = sqlite3_column_int64(st, 0);
+		changes = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return uimp_err_set(e, UIMP_ENOENT, 0, db->path, "no job %lld",
+		    id);
+	if (rc != SQLITE_ROW)
+		return dberr(db, rc, "cannot read the jobs", e);
+	if (by)
+		return uimp_err_set(e, UIMP_EREFUSED, 0, db->path, "job %lld "
+		    "was reverted by job %lld", id, by);
+	if (!changes)
+		return uimp_err_set(e, UIMP_ENOENT, 0, db->path, "job %lld "
+		    "changed no user", id);
+	return UIMP_OK;
+}
+
+/* Undo the changes of job id, newest first, as changes of job rj. */
+static int
+revert_changes(struct uimp_db *db, long long id, long long rj,
+    const char *now, struct uimp_summary *sum, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	const char *action, *before;
+	long long uid;
+	int rc = UIMP_OK, step, exists, back;
+
+	/*
+	 * The rows this adds to job_changes belong to job rj: the scan, on
+	 * job id's rows, does not meet them.
+	 */
+	if ((rc = prep_once(db, "SELECT c.user_id, c.action, c.before, "
+	    "EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id) FROM "
+	    "job_changes c WHERE c.job_id = ?1 ORDER BY c.id DESC", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		uid = sqlite3_column_int64(st, 0);
+		action = (const char *)sqlite3_column_text(st, 1);
+		before = (const char *)sqlite3_column_text(st, 2);
+		exists = sqlite3_column_int(st, 3);
+		if (action && strcmp(action, "insert") == 0) {
+			/* gone already (force): nothing to remove */
+			if (exists && (rc = remove_user(db, rj, uid, e)))
+				break;
+			if (exists)
+				sum->removed++;
+			continue;
+		}
+		if (before == NULL) {
+			rc = uimp_err_set(e, UIMP_EDB, 0, db->path, "job %lld "
+			    "kept no record of user #%lld as it was", id, uid);
+			break;
+		}
+		if ((rc = restore_user(db, rj, uid, before, exists, now,
+		    &back, e)) != UIMP_OK)
+			break;
+		if (back)
+			sum->inserted++;
+		else
+			sum->updated++;
+	}
+	sqlite3_finalize(st);
+	if (rc != UIMP_OK)
+		return rc;
+	return step == SQLITE_DONE ? UIMP_OK : dberr(db, step, "cannot read "
+	    "the jobs", e);
+}
+
+int
+uimp_job_revert(const char *dbpath, int wait_s, long long id, int force,
+    const char *options_text, uimp_finding_fn fn, void *arg,
+    struct uimp_summary *sum, struct uimp_err *e)
+{
+	struct uimp_db *db = NULL;
+	struct stat sb;
+	struct job j;
+	sqlite3_stmt *st;
+	unsigned long conflicts;
+	char now[21], host[256];
+	long long rj;
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	if (stat(dbpath, &sb) == -1 && errno == ENOENT)
+		return uimp_err_set(e, UIMP_ENOENT, 0, dbpath, "no job %lld",
+		    id);
+	if ((rc = uimp_db_open(&db, dbpath, 0, wait_s, e)) != UIMP_OK)
+		return rc;
+	if ((rc = db_begin(db, e)) != UIMP_OK)
+		goto out;
+	/* a restored user may name a manager restored later in the walk */
+	if ((rc = exec(db, "PRAGMA defer_foreign_keys = ON", "cannot write "
+	    "users", e)) != UIMP_OK)
+		goto out;
+	if ((rc = revert_target(db, id, e)) != UIMP_OK)
+		goto out;
+	utc_now(now);
+	memset(&j, 0, sizeof(j));
+	job_origin(&j, host, sizeof(host));
+	j.started_at = j.finished_at = now;
+	j.command = "revert";
+	j.options = options_text;
+	j.outcome = "ok";
+	j.sum = sum;
+	if ((rc = db_job_insert(db, &j, &rj, e)) != UIMP_OK)
+		goto out;
+	if ((rc = revert_conflicts(db, id, rj, force, fn, arg, &conflicts,
+	    e)) != UIMP_OK)
+		goto out;
+	if (conflicts && !force) {
+		rc = uimp_err_set(e, UIMP_EREFUSED, 0, dbpath, "job %lld not "
+		    "reverted: %lu user%s changed since (--force reverts "
+		    "anyway)", id, conflicts, conflicts == 1 ? "" : "s");
+		goto out;
+	}
+	sum->warnings = conflicts;
+	if ((rc = revert_changes(db, id, rj, now, sum, e)) != UIMP_OK)
+		goto out;
+	if ((rc = revert_managers(db, rj, e)) != UIMP_OK)
+		goto out;
+	sum->job = rj;
+	if ((rc = db_job_finish(db, rj, &j, e)) != UIMP_OK)
+		goto out;
+	/* reverting a revert puts back the changes of the job it undid */
+	if ((rc = prep_once(db, "UPDATE jobs SET reverted_by = CASE WHEN "
+	    "id = ?2 THEN ?1 END WHERE id = ?2 OR reverted_by = ?2", &st,
+	    e)) != UIMP_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, rj);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		rc = dberr(db, rc, "cannot write the jobs", e);
+		goto out;
+	}
+	rc = db_commit(db, e);
+out:
+	if (rc != UIMP_OK) {
+		db_rollback(db);
+		memset(sum, 0, sizeof(*sum));
+	}
+	uimp_db_close(db);
+	return rc;
+}
+
+/* user: one user at a time (userimp-user) */
+
+/*
+ * One user with every field, the times and the manager's username after
+ * the columns user_load() reads.
+ */
+#define ONE_USER_SQL "SELECT id, username, password_hash IS NOT NULL, " \
+	"email, first_name, last_name, company, title, department, " \
+	"about_me, whatsapp, work_phone, mobile_phone, fax, website, " \
+	"address, is_manager, status, must_change_password, contact_no, " \
+	"NULL, created_at, updated_at, (SELECT m.username FROM users m " \
+	"WHERE m.id = u.manager_id) FROM users u "
+
+/* UIMP_ENOENT: "no such user 'name'". */
+static int
+no_such_user(const char *name, struct uimp_err *e)
+{
+	char q[64];
+
+	if (uimp_utf8_len(name, strlen(name), NULL) >= 0)
+		quote(q, sizeof(q), name, strlen(name));
+	else
+		snprintf(q, sizeof(q), "(a name that is not UTF-8)");
+	return uimp_err_set(e, UIMP_ENOENT, 0, NULL, "no such user %s", q);
+}
+
+/*
+ * Find the user name names: by username (any case), else, when name
+ * holds '@', by email.  manager (managersz bytes) gets the manager's
+ * username or "".  UIMP_ENOENT with e set when there is none.
+ */
+static int
+user_named(struct uimp_db *db, const char *name, struct user *u,
+    char *manager, size_t managersz, struct uimp_err *e)
+{
+	static const char *const by[] = {
+		ONE_USER_SQL "WHERE u.username = ?1",
+		ONE_USER_SQL "WHERE lower(u.email) = lower(?1)"
+	};
+	sqlite3_stmt *st;
+	const unsigned char *m;
+	int i, rc;
+
+	*manager = '\0';
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && strchr(name, '@') == NULL)
+			break;
+		if ((rc = prep_once(db, by[i], &st, e)))
+			return rc;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if ((m = sqlite3_column_text(st, 23)) != NULL)
+				snprintf(manager, managersz, "%s", m);
+			rc = user_load(u, st);
+			sqlite3_finalize(st);
+			if (rc != UIMP_OK)
+				return uimp_err_set(e, rc, 0, NULL, "%s",
+				    uimp_strstatus(rc));
+			return UIMP_OK;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return dberr(db, rc, "cannot read users", e);
+	}
+	return no_such_user(name, e);
+}
+
+/* The public view of u (borrowing its strings). */
+static void
+user_public(const struct user *u, const char *manager, struct uimp_user *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = u->id;
+	p->has_password = u->has_password;
+	memcpy(p->v, u->v, sizeof(p->v));
+	p->v[UIMP_F_PASSWORD] = NULL;
+	p->manager = *manager ? manager : NULL;
+}
+
+int
+uimp_user_show(const char *dbpath, int wait_s, const char *name,
+    uimp_user_fn fn, void *arg, struct uimp_err *e)
+{
+	struct uimp_db *db;
+	struct uimp_user p;
+	struct user u;
+	char manager[256];
+	int rc;
+
+	memset(&u, 0, sizeof(u));
+	if ((rc = uimp_db_open(&db, dbpath, UIMP_DB_READONLY, wait_s, e)))
+		return rc;
+	if ((rc = user_named(db, name, &u, manager, sizeof(manager), e)) ==
+	    UIMP_OK) {
+		user_public(&u, manager, &p);
+		fn(&p, arg);
+	}
+	user_release(&u);
+	uimp_db_close(db);
+	return rc;
+}
+
+/*
+ * Refuse to remove user u while other users name them as manager: the
+ * foreign key would refuse it too, without saying who.
+ */
+static int
+user_managing(struct uimp_db *db, const struct user *u, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	char who[64], sub[64];
+	long long n;
+	int rc;
+
+	if ((rc = prep_once(db, "SELECT min(username), count(*) FROM users "
+	    "WHERE manager_id = ?1 AND id <> ?1", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, u->id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = dberr(db, rc, "cannot read users", e);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	n = sqlite3_column_int64(st, 1);
+	if (n == 0) {
+		sqlite3_finalize(st);
+		return UIMP_OK;
+	}
+	user_quote(who, sizeof(who), (const unsigned char *)
+	    u->v[UIMP_F_USERNAME], u->id);
+	user_quote(sub, sizeof(sub), sqlite3_column_text(st, 0), 0);
+	sqlite3_finalize(st);
+	if (n == 1)
+		return uimp_err_set(e, UIMP_EREFUSED, 0, NULL, "cannot remove "
+		    "user %s: user %s names them as manager", who, sub);
+	return uimp_err_set(e, UIMP_EREFUSED, 0, NULL, "cannot remove user "
+	    "%s: user %s and %lld others name them as manager", who, sub,
+	    n - 1);
+}
+
+/* Write what c asks of user u, updated now. */
+static int
+user_write(struct uimp_db *db, const struct user *u,
+    const struct uimp_user_change *c, const char *now, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	switch (c->action) {
+	case UIMP_USER_DISABLE:
+	case UIMP_USER_ENABLE:
+		rc = prep_once(db, "UPDATE users SET status = ?2, "
+		    "updated_at = ?3 WHERE id = ?1", &st, e);
+		if (rc == UIMP_OK)
+			sqlite3_bind_text(st, 2, c->action ==
+			    UIMP_USER_DISABLE ? "blocked" : "active", -1,
+			    SQLITE_STATIC);
+		break;
+	case UIMP_USER_REMOVE:
+		rc = prep_once(db, "DELETE FROM users WHERE id = ?1", &st, e);
+		break;
+	default:
+		rc = prep_once(db, "UPDATE users SET password_hash = ?2, "
+		    "updated_at = ?3, must_change_password = CASE WHEN ?4 "
+		    "THEN 1 ELSE must_change_password END WHERE id = ?1", &st,
+		    e);
+		if (rc == UIMP_OK) {
+			sqlite3_bind_text(st, 2, c->hash, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 4, !!c->must_change);
+		}
+		break;
+	}
+	if (rc != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, u->id);
+	if (c->action != UIMP_USER_REMOVE)
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return uimp_err_set(e, UIMP_EREFUSED, 0, db->path, "%s",
+		    sqlite3_errmsg(db->h));
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot write "
+	    "users", e);
+}
+
+int
+uimp_user_change(const char *dbpath, int wait_s, const char *name,
+    const struct uimp_user_change *c, uimp_user_fn fn, void *arg,
+    struct uimp_summary *sum, struct uimp_err *e)
+{
+	struct uimp_db *db = NULL;
+	struct uimp_user p;
+	struct uimp_verdict v;
+	struct user u;
+	struct stat sb;
+	struct job j;
+	const char *status;
+	char now[21], host[256], manager[256];
+	int rc;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(&u, 0, sizeof(u));
+	if (c->action < UIMP_USER_DISABLE || c->action > UIMP_USER_PASSWD)
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "no such change "
+		    "of a user (%d)", c->action);
+	if (c->action == UIMP_USER_PASSWD && (c->hash == NULL ||
+	    uimp_is_hash(c->hash) != 1 || uimp_phc_check(c->hash, &v) != 0))
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "the new "
+		    "password is not an argon2id hash");
+	if (stat(dbpath, &sb) == -1 && errno == ENOENT)
+		return no_such_user(name, e);
+	if ((rc = uimp_db_open(&db, dbpath, 0, wait_s, e)) != UIMP_OK)
+		return rc;
+	if ((rc = db_begin(db, e)) != UIMP_OK)
+		goto out;
+	if ((rc = user_named(db, name, &u, manager, sizeof(manager), e)))
+		goto out;
+	if (fn) {
+		user_public(&u, manager, &p);
+		fn(&p, arg);
+	}
+	status = u.v[UIMP_F_STATUS] ? u.v[UIMP_F_STATUS] : "";
+	if ((c->action == UIMP_USER_DISABLE && strcmp(status, "blocked") ==
+	    0) || (c->action == UIMP_USER_ENABLE && strcmp(status, "active") ==
+	    0))
+		goto out;	/* as asked already: no job */
+	if (c->action == UIMP_USER_REMOVE &&
+	    (rc = user_managing(db, &u, e)) != UIMP_OK)
+		goto out;
+	utc_now(now);
+	memset(&j, 0, sizeof(j));
+	job_origin(&j, host, sizeof(host));
+	j.started_at = j.finished_at = now;
+	j.command = "user";
+	j.options = c->options_text;
+	j.outcome = "ok";
+	j.sum = sum;
+	if (c->action == UIMP_USER_REMOVE)
+		sum->removed = 1;
+	else
+		sum->updated = 1;
+	if ((rc = db_job_insert(db, &j, &sum->job, e)) != UIMP_OK)
+		goto out;
+	if ((rc = db_job_change(db, sum->job, u.id, c->action ==
+	    UIMP_USER_REMOVE ? CH_REMOVE : CH_UPDATE, c->action ==
+	    UIMP_USER_REMOVE ? NULL : now, e)) != UIMP_OK)
+		goto out;
+	if ((rc = user_write(db, &u, c, now, e)) != UIMP_OK)
+		goto out;
+	rc = db_commit(db, e);
+out:
+	if (rc != UIMP_OK)
+		memset(sum, 0, sizeof(*sum));
+	db_rollback(db);
+	user_release(&u);
 	uimp_db_close(db);
 	return rc;
 }

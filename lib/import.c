@@ -15,6 +15,7 @@
 
 #define BATCH		256	/* rows hashed together */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
+#define SPOOL_BUF	(64UL << 10)	/* the spool's stdio buffer */
 
 enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
 
@@ -31,6 +32,7 @@ struct col {
 	int	 field;		/* enum uimp_field, or -1: not imported */
 	int	 active;	/* the "active" column of status */
 	int	 blank;		/* no header: every cell must be empty */
+	int	 errors;	/* the Error column of an --errors file */
 };
 
 /* One row's values after the rules, and what is to become of it. */
@@ -44,6 +46,9 @@ struct rec {
 	char		*pw;		/* plaintext to hash, or NULL */
 	size_t		 pwlen;
 	char		*hash;		/* PHC string to store, or NULL */
+	char		*gen;		/* a generated password, kept for
+					 * --credentials and --invite */
+	size_t		 genlen;
 	int		 action;
 };
 
@@ -85,6 +90,19 @@ struct ctx {
 	unsigned long			 cells_kept; /* bytes in the job's rows */
 	int				 cells_full; /* no more cells kept */
 	int				 plans_hold; /* nobody wrote since */
+
+	char				*spoolbuf; /* c->spool's stdio buffer */
+	struct uimp_reader		*rd;
+	struct table_out		*errors; /* --errors */
+	struct buf			 rowmsg;  /* the messages of ... */
+	unsigned long			 rowmsg_row; /* ... this row */
+	struct table_out		*creds;	/* --credentials */
+	struct invite			*invite; /* --invite, --sendmail */
+	unsigned long			 nokey;	/* rows without a readable
+						 * key (--block-missing) */
+	unsigned long			 spooled; /* rows to write */
+	unsigned long			 users;	/* in the store before */
+	struct uimp_progress		 prog;
 };
 
 /* small helpers */
@@ -180,6 +198,21 @@ keyset_add(struct keyset *k, const char *key, unsigned long row,
 	return buf_add(&k->arena, key, strlen(key) + 1);
 }
 
+/* The row that holds key (folded) in k, or 0. */
+static unsigned long
+keyset_has(const struct keyset *k, const char *key)
+{
+	size_t i;
+
+	if (k->cap == 0)
+		return 0;
+	for (i = hashstr(key) & (k->cap - 1); k->off[i];
+	    i = (i + 1) & (k->cap - 1))
+		if (strcmp(k->arena.s + k->off[i] - 1, key) == 0)
+			return k->row[i];
+	return 0;
+}
+
 static void
 keyset_release(struct keyset *k)
 {
@@ -202,6 +235,38 @@ log_finding(struct ctx *c, const struct uimp_finding *f)
 	    f->code, 0, f->column ? f->column : "", 0,
 	    f->field ? f->field : "", 0, f->message, 0);
 	return ferror(c->log) ? UIMP_EINTERNAL : UIMP_OK;
+}
+
+/* Keep a message of row for its Error cell (--errors). */
+static void
+row_message(struct ctx *c, unsigned long row, const char *column,
+    const char *msg)
+{
+	if (c->rowmsg_row != row) {
+		buf_reset(&c->rowmsg);
+		c->rowmsg_row = row;
+	}
+	/* out of memory: the cell is shorter, the run goes on */
+	if (c->rowmsg.len > 0)
+		(void)buf_adds(&c->rowmsg, "; ");
+	if (column && *column) {
+		(void)buf_adds(&c->rowmsg, column);
+		(void)buf_adds(&c->rowmsg, ": ");
+	}
+	(void)buf_adds(&c->rowmsg, msg);
+}
+
+/* Tell the progress callback where the run is. */
+static void
+progress(struct ctx *c, int phase)
+{
+	if (c->o->progress == NULL)
+		return;
+	c->prog.phase = phase;
+	c->prog.rows = c->sum->rows;
+	if (c->rd)
+		uimp_reader_progress(c->rd, &c->prog.done, &c->prog.total);
+	c->o->progress(&c->prog, c->o->progress_arg);
 }
 
 /*
@@ -239,6 +304,8 @@ report(struct ctx *c, unsigned long row, int col, int sev, const char *code,
 		c->row_bad = 1;
 	else if (sev == UIMP_SEV_WARNING)
 		c->sum->warnings++;
+	if (sev == UIMP_SEV_ERROR && row > 0 && c->errors)
+		row_message(c, row, f.column, msg);
 	if (c->fn && c->fn(&f, c->arg) != 0)
 		c->stop = 1;
 	return sev == UIMP_SEV_INFO ? UIMP_OK : log_finding(c, &f);
@@ -290,7 +357,8 @@ log_row(struct ctx *c, const struct uimp_row *r)
 	if (buf_addc(&c->tmp, '{'))
 		return UIMP_ENOMEM;
 	for (i = 0; i < c->ncols; i++) {
-		if (c->cols[i].blank || c->cols[i].field == UIMP_F_PASSWORD)
+		if (c->cols[i].blank || c->cols[i].errors ||
+		    c->cols[i].field == UIMP_F_PASSWORD)
 			continue;
 		cell = i < r->ncells ? &r->cells[i] : NULL;
 		if (!first && buf_addc(&c->tmp, ','))
@@ -305,6 +373,121 @@ log_row(struct ctx *c, const struct uimp_row *r)
 	if (buf_addc(&c->tmp, '}'))
 		return UIMP_ENOMEM;
 	return log_cells(c, r->num, 1);
+}
+
+/* --errors: the rejected rows as they were, with their messages */
+
+/*
+ * Write one row to the errors file: n cells (NULL: empty) and the Error
+ * cell, which holds the messages of row (or note when there are none).
+ */
+static int
+errors_write(struct ctx *c, const char **cells, size_t *lens, size_t n,
+    unsigned long row, const char *note, struct uimp_err *e)
+{
+	const char *msg = note;
+
+	if (c->rowmsg_row == row && c->rowmsg.len > 0)
+		msg = c->rowmsg.s;
+	cells[n] = msg;
+	lens[n] = msg ? strlen(msg) : 0;
+	return table_row(c->errors, cells, lens, n + 1, e);
+}
+
+/* The header row of the errors file: the file's columns, then Error. */
+static int
+errors_header(struct ctx *c, struct uimp_err *e)
+{
+	const char **cells;
+	size_t *lens, i, n = 0;
+	int rc;
+
+	if (c->errors == NULL)
+		return UIMP_OK;
+	if ((cells = calloc(c->ncols + 1, sizeof(*cells))) == NULL ||
+	    (lens = calloc(c->ncols + 1, sizeof(*lens))) == NULL) {
+		free(cells);
+		return nomem(e);
+	}
+	for (i = 0; i < c->ncols; i++) {
+		if (c->cols[i].errors)
+			continue;
+		cells[n] = c->cols[i].header;
+		lens[n++] = strlen(c->cols[i].header);
+	}
+	cells[n] = "Error";
+	lens[n] = 5;
+	rc = table_row(c->errors, cells, lens, n + 1, e);
+	free(cells);
+	free(lens);
+	return rc;
+}
+
+/* A row rejected while reading: its cells as the file holds them. */
+static int
+errors_row(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
+{
+	const char **cells;
+	size_t *lens, i, n = 0;
+	int rc;
+
+	if (c->errors == NULL)
+		return UIMP_OK;
+	if ((cells = calloc(c->ncols + 1, sizeof(*cells))) == NULL ||
+	    (lens = calloc(c->ncols + 1, sizeof(*lens))) == NULL) {
+		free(cells);
+		return nomem(e);
+	}
+	for (i = 0; i < c->ncols; i++) {
+		if (c->cols[i].errors)
+			continue;
+		if (i < r->ncells) {
+			cells[n] = r->cells[i].text;
+			lens[n] = r->cells[i].len;
+		}
+		n++;
+	}
+	rc = errors_write(c, cells, lens, n, r->num, NULL, e);
+	free(cells);
+	free(lens);
+	return rc;
+}
+
+/*
+ * A row rejected at the commit, from its checked values: the password,
+ * hashed by then, is left out and the Error cell says so.
+ */
+static int
+errors_values(struct ctx *c, const struct rec *r, struct uimp_err *e)
+{
+	const char **cells;
+	size_t *lens, i, n = 0;
+	int rc, f;
+
+	if (c->errors == NULL)
+		return UIMP_OK;
+	if ((cells = calloc(c->ncols + 1, sizeof(*cells))) == NULL ||
+	    (lens = calloc(c->ncols + 1, sizeof(*lens))) == NULL) {
+		free(cells);
+		return nomem(e);
+	}
+	for (i = 0; i < c->ncols; i++) {
+		if (c->cols[i].errors)
+			continue;
+		f = c->cols[i].field;
+		if (f >= 0 && f != UIMP_F_PASSWORD && r->v[f]) {
+			cells[n] = r->v[f];
+			lens[n] = strlen(r->v[f]);
+		}
+		n++;
+	}
+	if (c->colof[UIMP_F_PASSWORD] >= 0 && c->rowmsg_row == r->row)
+		(void)buf_adds(&c->rowmsg, "; the password was hashed "
+		    "already and is not kept: enter it again");
+	rc = errors_write(c, cells, lens, n, r->row, NULL, e);
+	free(cells);
+	free(lens);
+	return rc;
 }
 
 /* The header row */
@@ -335,6 +518,38 @@ map_header(struct ctx *c, const char *h, int *active)
 			return uimp_field_lookup(c->o->maps[i].field, active);
 	}
 	return uimp_field_lookup(h, active);
+}
+
+/* Whether header h names the Error column that --errors adds. */
+static int
+is_errors_column(const char *h)
+{
+	char n[16];
+
+	uimp_header_normalize(h, n, sizeof(n));
+	return strcmp(n, "error") == 0;
+}
+
+/* The job's columns: the headers in the file's order, as JSON. */
+static int
+columns_json(struct ctx *c, struct buf *out)
+{
+	size_t i;
+	int first = 1;
+
+	buf_reset(out);
+	if (buf_addc(out, '['))
+		return UIMP_ENOMEM;
+	for (i = 0; i < c->ncols; i++) {
+		if (c->cols[i].blank || c->cols[i].errors)
+			continue;
+		if ((!first && buf_addc(out, ',')) ||
+		    buf_add_json(out, c->cols[i].header,
+		    strlen(c->cols[i].header)))
+			return UIMP_ENOMEM;
+		first = 0;
+	}
+	return buf_addc(out, ']') ? UIMP_ENOMEM : UIMP_OK;
 }
 
 static int
@@ -371,6 +586,12 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 			continue;
 		}
 		f = map_header(c, c->cols[i].header, &c->cols[i].active);
+		if (f < 0 && is_errors_column(c->cols[i].header)) {
+			/* the messages of an --errors file, fixed and
+			 * imported again: not data */
+			c->cols[i].errors = 1;
+			continue;
+		}
 		if (f < 0) {
 			did_you_mean(c->cols[i].header, hint, sizeof(hint));
 			if (c->o->flags & UIMP_IMPORT_IGNORE_UNKNOWN)
@@ -412,10 +633,11 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 		return uimp_err_set(e, UIMP_EINPUT, 0, c->file, "no %s "
 		    "column: the key that finds each user", 
 		    uimp_field_info(c->key)->name);
-	c->can_create = c->colof[UIMP_F_PASSWORD] >= 0 &&
+	c->can_create = (c->colof[UIMP_F_PASSWORD] >= 0 ||
+	    (c->o->flags & UIMP_IMPORT_GENERATE)) &&
 	    c->colof[UIMP_F_EMAIL] >= 0 && c->colof[UIMP_F_FIRST_NAME] >= 0 &&
 	    c->colof[UIMP_F_LAST_NAME] >= 0;
-	return UIMP_OK;
+	return errors_header(c, e);
 }
 
 /* Rows */
@@ -428,6 +650,12 @@ rec_reset(struct rec *r)
 		free(r->pw);
 	}
 	free(r->hash);
+	if (r->gen) {
+		explicit_bzero(r->gen, r->genlen);
+		free(r->gen);
+	}
+	r->gen = NULL;
+	r->genlen = 0;
 	buf_reset(&r->mem);
 	r->row = 0;
 	r->present = r->filled = r->bad = 0;
@@ -495,12 +723,15 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 		if (!c->can_create)
 			return report(c, r->row, -1, UIMP_SEV_ERROR,
 			    "needs_create", "no user %s: a new user needs "
-			    "the columns password, email, first_name and "
-			    "last_name, which this file lacks", q);
+			    "the columns %semail, first_name and last_name, "
+			    "which this file lacks", q, (c->o->flags &
+			    UIMP_IMPORT_GENERATE) ? "" : "password, ");
 		for (f = 0; f < UIMP_F_COUNT; f++) {
 			fi = uimp_field_info(f);
 			if ((fi->flags & UIMP_FIELD_REQUIRED) &&
-			    !((r->filled | r->bad) >> f & 1)) {
+			    !((r->filled | r->bad) >> f & 1) &&
+			    !(f == UIMP_F_PASSWORD &&
+			    (c->o->flags & UIMP_IMPORT_GENERATE))) {
 				report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
 				    "empty", "empty required field: a new "
 				    "user needs %s", fi->name);
@@ -776,7 +1007,7 @@ plan_row(struct ctx *c, struct rec *r, const struct user *st,
 struct spooled {
 	unsigned long	row, present, filled;
 	int		action;
-	size_t		memlen, hashlen;
+	size_t		memlen, hashlen, genlen;
 	size_t		off[UIMP_F_COUNT];
 };
 
@@ -793,13 +1024,16 @@ spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
 	h.action = r->action;
 	h.memlen = r->mem.len;
 	h.hashlen = r->hash ? strlen(r->hash) : 0;
+	h.genlen = r->gen ? r->genlen : 0;
 	for (f = 0; f < UIMP_F_COUNT; f++)
 		h.off[f] = r->v[f] ? (size_t)(r->v[f] - r->mem.s) : 0;
 	if (fwrite(&h, sizeof(h), 1, c->spool) != 1 ||
 	    (h.memlen && fwrite(r->mem.s, h.memlen, 1, c->spool) != 1) ||
-	    (h.hashlen && fwrite(r->hash, h.hashlen, 1, c->spool) != 1))
+	    (h.hashlen && fwrite(r->hash, h.hashlen, 1, c->spool) != 1) ||
+	    (h.genlen && fwrite(r->gen, h.genlen, 1, c->spool) != 1))
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
 		    "cannot write a temporary file");
+	c->spooled++;
 	return UIMP_OK;
 }
 
@@ -816,15 +1050,21 @@ spool_read(struct ctx *c, struct rec *r, int *more, struct uimp_err *e)
 		return ferror(c->spool) ? uimp_err_set(e, UIMP_EINTERNAL,
 		    errno, NULL, "cannot read a temporary file") : UIMP_OK;
 	if (buf_grow(&r->mem, h.memlen) ||
-	    (h.hashlen && (r->hash = malloc(h.hashlen + 1)) == NULL))
+	    (h.hashlen && (r->hash = malloc(h.hashlen + 1)) == NULL) ||
+	    (h.genlen && (r->gen = malloc(h.genlen + 1)) == NULL))
 		return nomem(e);
 	if ((h.memlen && fread(r->mem.s, h.memlen, 1, c->spool) != 1) ||
-	    (h.hashlen && fread(r->hash, h.hashlen, 1, c->spool) != 1))
+	    (h.hashlen && fread(r->hash, h.hashlen, 1, c->spool) != 1) ||
+	    (h.genlen && fread(r->gen, h.genlen, 1, c->spool) != 1))
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
 		    "read a temporary file");
 	r->mem.len = h.memlen;
 	if (r->hash)
 		r->hash[h.hashlen] = '\0';
+	if (r->gen) {
+		r->gen[h.genlen] = '\0';
+		r->genlen = h.genlen;
+	}
 	r->row = h.row;
 	r->present = h.present;
 	r->filled = h.filled;
@@ -875,9 +1115,14 @@ flush(struct ctx *c, struct uimp_err *e)
 			jobs[n].outsz = len;
 			n++;
 		}
-		if (n > 0 && (rc = uimp_hash_many(&c->cost, jobs, n,
-		    c->o->threads, e)) != UIMP_OK)
-			goto out;
+		if (n > 0) {
+			progress(c, UIMP_PHASE_HASH);
+			if ((rc = uimp_hash_many(&c->cost, jobs, n,
+			    c->o->threads, e)) != UIMP_OK)
+				goto out;
+			c->prog.hashed += n;
+			progress(c, UIMP_PHASE_HASH);
+		}
 		for (i = 0; i < c->nbatch; i++)
 			if ((rc = spool_write(c, &c->batch[i], e)) != UIMP_OK)
 				goto out;
@@ -901,6 +1146,27 @@ blank_row(const struct uimp_row *row)
 	return 1;
 }
 
+/* A new password for a new user: hashed with the others, kept in r->gen. */
+static int
+generate(struct ctx *c, struct rec *r, struct uimp_err *e)
+{
+	char pw[1100];
+	int rc;
+
+	if ((rc = uimp_password_generate(&c->pol, pw, sizeof(pw), e)))
+		return rc;
+	r->pwlen = r->genlen = strlen(pw);
+	if ((r->pw = malloc(r->pwlen + 1)) == NULL ||
+	    (r->gen = malloc(r->genlen + 1)) == NULL) {
+		explicit_bzero(pw, sizeof(pw));
+		return nomem(e);
+	}
+	memcpy(r->pw, pw, r->pwlen + 1);
+	memcpy(r->gen, pw, r->genlen + 1);
+	explicit_bzero(pw, sizeof(pw));
+	return UIMP_OK;
+}
+
 static int
 process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 {
@@ -920,6 +1186,8 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 		report(c, row->num, c->colof[c->key], UIMP_SEV_ERROR, "empty",
 		    "empty required field: the %s finds the user",
 		    uimp_field_info(c->key)->name);
+	if (r->v[c->key] == NULL)
+		c->nokey++;
 	if ((rc = check_unique(c, r, e)) != UIMP_OK)
 		return rc;
 	if (r->v[c->key] != NULL) {
@@ -944,9 +1212,17 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	if (c->row_bad) {
 		c->sum->rejected++;
 		rec_reset(r);
+		if ((rc = errors_row(c, row, e)) != UIMP_OK)
+			return rc;
 		return log_row(c, row);
 	}
 	haspw = r->filled >> UIMP_F_PASSWORD & 1;
+	if (r->action == ACT_INSERT && !haspw &&
+	    (c->o->flags & UIMP_IMPORT_GENERATE)) {
+		c->sum->generated++;
+		if (keeping(c) && (rc = generate(c, r, e)) != UIMP_OK)
+			return rc;
+	}
 	if (found && haspw && !(c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))
 		c->sum->passwords_kept++;
 	if (c->check)
@@ -968,6 +1244,36 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 }
 
 /* the commit */
+
+/*
+ * A new user's generated password goes to the credentials file and the
+ * welcome message, then is wiped.
+ */
+static int
+deliver(struct ctx *c, struct rec *r, const struct user *u,
+    struct uimp_err *e)
+{
+	const char *cells[3];
+	size_t lens[3], i;
+	int rc = UIMP_OK;
+
+	cells[0] = u->v[UIMP_F_USERNAME];
+	cells[1] = u->v[UIMP_F_EMAIL];
+	cells[2] = r->gen;
+	for (i = 0; i < 3; i++)
+		lens[i] = cells[i] ? strlen(cells[i]) : 0;
+	if (c->creds)
+		rc = table_row(c->creds, cells, lens, 3, e);
+	if (rc == UIMP_OK && c->invite)
+		rc = invite_add(c->invite, u->v[UIMP_F_USERNAME],
+		    u->v[UIMP_F_EMAIL], u->v[UIMP_F_FIRST_NAME],
+		    u->v[UIMP_F_LAST_NAME], r->gen, e);
+	explicit_bzero(r->gen, r->genlen);
+	/* not a rejected row: a failure to write the secret stops the run */
+	if (rc == UIMP_EINVAL)
+		rc = UIMP_EWRITE;
+	return rc;
+}
 
 /* Write one spooled row inside the transaction. */
 static int
@@ -1008,12 +1314,25 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 write:
 	hash = (r->action == ACT_INSERT || (c->o->flags &
 	    UIMP_IMPORT_UPDATE_PASSWORDS)) ? r->hash : NULL;
-	if (r->action == ACT_INSERT)
+	/* --must-change: a new user's own cell says otherwise */
+	if (r->action == ACT_INSERT && (c->o->flags & UIMP_IMPORT_MUST_CHANGE) &&
+	    out.v[UIMP_F_MUST_CHANGE_PASSWORD] == NULL)
+		out.v[UIMP_F_MUST_CHANGE_PASSWORD] = "1";
+	if (r->action == ACT_INSERT) {
 		rc = db_user_insert(c->db, &out, hash, c->now, &id, &we);
-	else if (r->action == ACT_UPDATE)
-		rc = db_user_update(c->db, &out, hash, c->now, &we);
-	else
+		if (rc == UIMP_OK)
+			rc = db_job_change(c->db, c->sum->job, id, CH_INSERT,
+			    c->now, &we);
+	} else if (r->action == ACT_UPDATE) {
+		/* the row as it was, for jobs revert, then the change */
+		rc = db_job_change(c->db, c->sum->job, out.id, CH_UPDATE,
+		    c->now, &we);
+		if (rc == UIMP_OK)
+			rc = db_user_update(c->db, &out, hash, c->now, &we);
+	} else
 		rc = UIMP_OK;
+	if (rc == UIMP_OK && r->action == ACT_INSERT && r->gen)
+		rc = deliver(c, r, &out, &we);
 	if (rc == UIMP_EINVAL) {
 		/* a unique index saw what the checks could not */
 		return report(c, r->row, -1, UIMP_SEV_ERROR, "taken",
@@ -1066,14 +1385,19 @@ commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 	if (fflush(c->spool) != 0 || fseek(c->spool, 0, SEEK_SET) != 0)
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
 		    "read a temporary file");
+	c->prog.to_write = c->spooled;
 	for (;;) {
 		if ((rc = spool_read(c, &r, &more, e)) != UIMP_OK || !more)
 			break;
 		if ((rc = commit_row(c, &r, e)) != UIMP_OK)
 			break;
+		if (++c->prog.written % 4096 == 0)
+			progress(c, UIMP_PHASE_WRITE);
 		if (!c->row_bad)
 			continue;
 		c->sum->rejected++;
+		if ((rc = errors_values(c, &r, e)) != UIMP_OK)
+			break;
 		if ((rc = log_values(c, &r)) != UIMP_OK) {
 			rc = uimp_err_set(e, rc, errno, NULL, "%s",
 			    uimp_strstatus(rc));
@@ -1168,13 +1492,18 @@ mode_name(int mode)
 	    mode == UIMP_MODE_UPDATE ? "update" : "upsert";
 }
 
-/* Record the job (inside the caller's transaction). */
+/*
+ * Write the job record (inside the caller's transaction): inserted as
+ * "running" when the write begins, so that the changes can name it, and
+ * finished with outcome at the end, with the findings and rejected rows.
+ */
 static int
 record_job(struct ctx *c, const char *outcome, const char *sha,
     const char *sheet, struct uimp_err *e)
 {
 	struct passwd *pw = getpwuid(geteuid());
 	char host[256], done[21];
+	struct buf cols = BUF_INIT;
 	struct job j;
 	int rc;
 
@@ -1182,6 +1511,10 @@ record_job(struct ctx *c, const char *outcome, const char *sha,
 		strcpy(host, "");
 	host[sizeof(host) - 1] = '\0';
 	utc_now(done);
+	if (c->cols && columns_json(c, &cols) != UIMP_OK) {
+		buf_release(&cols);
+		return nomem(e);
+	}
 	memset(&j, 0, sizeof(j));
 	j.started_at = c->now;
 	j.finished_at = done;
@@ -1194,10 +1527,120 @@ record_job(struct ctx *c, const char *outcome, const char *sha,
 	j.sheet = sheet;
 	j.mode = mode_name(c->o->mode);
 	j.outcome = outcome;
+	j.columns = c->cols ? cols.s : NULL;
 	j.sum = c->sum;
-	if ((rc = db_job_insert(c->db, &j, &c->sum->job, e)) != UIMP_OK)
+	if (c->sum->job == 0)
+		rc = db_job_insert(c->db, &j, &c->sum->job, e);
+	else
+		rc = db_job_finish(c->db, c->sum->job, &j, e);
+	buf_release(&cols);
+	if (rc != UIMP_OK || strcmp(outcome, "running") == 0)
 		return rc;
 	return write_log(c, c->sum->job, e);
+}
+
+/* Block each active user the file does not name (--block-missing). */
+struct missing {
+	struct ctx	*c;
+	long long	*ids;
+	size_t		 n, cap;
+};
+
+static int
+find_missing(const struct user *u, void *arg)
+{
+	struct missing *m = arg;
+	struct ctx *c = m->c;
+	const char *key = u->v[c->key];
+	long long *nids;
+
+	if (key == NULL)
+		return UIMP_OK;
+	buf_reset(&c->tmp);
+	if (buf_adds(&c->tmp, key))
+		return UIMP_ENOMEM;
+	fold(c->tmp.s);
+	if (keyset_has(&c->keys, c->tmp.s))
+		return UIMP_OK;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		if ((nids = realloc(m->ids, m->cap * sizeof(*nids))) == NULL)
+			return UIMP_ENOMEM;
+		m->ids = nids;
+	}
+	m->ids[m->n++] = u->id;
+	return UIMP_OK;
+}
+
+/*
+ * The active users of the store the file does not name are blocked
+ * (write) or counted; every row's key must be known, else a row the
+ * rules rejected could block its user.
+ */
+static int
+block_missing(struct ctx *c, int write, struct uimp_err *e)
+{
+	struct user_filter flt = { "active", NULL, NULL };
+	struct missing m = { c, NULL, 0, 0 };
+	size_t i;
+	int rc;
+
+	if (c->nokey > 0) {
+		report(c, 0, -1, UIMP_SEV_ERROR, "block_missing",
+		    "--block-missing: %lu row%s no readable %s, so no user "
+		    "is blocked: fix %s and import again", c->nokey,
+		    c->nokey == 1 ? " has" : "s have",
+		    uimp_field_info(c->key)->name,
+		    c->nokey == 1 ? "it" : "them");
+		return uimp_err_set(e, UIMP_EREFUSED, 0, c->file, "--block-"
+		    "missing needs the key of every row");
+	}
+	rc = db_users_each(c->db, &flt, 0, find_missing, &m, e);
+	if (rc == UIMP_ENOMEM)
+		rc = nomem(e);
+	for (i = 0; rc == UIMP_OK && i < m.n; i++) {
+		if (write && ((rc = db_job_change(c->db, c->sum->job,
+		    m.ids[i], CH_UPDATE, c->now, e)) != UIMP_OK ||
+		    (rc = db_user_block(c->db, m.ids[i], c->now, e)) !=
+		    UIMP_OK))
+			break;
+		c->sum->blocked++;
+	}
+	free(m.ids);
+	return rc;
+}
+
+/*
+ * --max-changes: refuse the run (a finding and UIMP_EREFUSED) when it
+ * would update or block more of the store's users than allowed.
+ */
+static int
+over_limit(struct ctx *c, struct uimp_err *e)
+{
+	unsigned long n = c->sum->updated + c->sum->blocked;
+	double pct = c->users ? 100.0 * (double)n / (double)c->users : 0;
+	char limit[32];
+
+	if (c->o->max_changes < 0)
+		return UIMP_OK;
+	if (c->o->max_percent) {
+		/* an empty store has nothing to lose */
+		if (c->users == 0 || pct <= (double)c->o->max_changes)
+			return UIMP_OK;
+		snprintf(limit, sizeof(limit), "%ld%%", c->o->max_changes);
+	} else {
+		if (n <= (unsigned long)c->o->max_changes)
+			return UIMP_OK;
+		snprintf(limit, sizeof(limit), "%ld", c->o->max_changes);
+	}
+	report(c, 0, -1, UIMP_SEV_ERROR, "max_changes", "--max-changes %s: "
+	    "the run would update %lu and block %lu of the %lu users in the "
+	    "store (%.1f%%); %s", limit, c->sum->updated, c->sum->blocked,
+	    c->users, pct, c->check ? "import would refuse it" :
+	    "refused, no user changed");
+	return uimp_err_set(e, UIMP_EREFUSED, 0, c->file, "%s by "
+	    "--max-changes %s", c->check ? "import would be refused" :
+	    "refused, no user changed,", limit);
 }
 
 /*
@@ -1270,6 +1713,18 @@ open_temp(FILE **f, struct uimp_err *e)
 	return UIMP_OK;
 }
 
+/* Give the spool a buffer of our own, wiped when the run ends. */
+static int
+spool_buffer(struct ctx *c, struct uimp_err *e)
+{
+	if ((c->spoolbuf = malloc(SPOOL_BUF)) == NULL)
+		return nomem(e);
+	if (setvbuf(c->spool, c->spoolbuf, _IOFBF, SPOOL_BUF) != 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "cannot set "
+		    "a temporary file's buffer");
+	return UIMP_OK;
+}
+
 /* Read the file to its end; *failed gets a reading failure's status. */
 static int
 read_rows(struct ctx *c, struct uimp_reader *rd, struct uimp_err *e)
@@ -1294,6 +1749,8 @@ read_rows(struct ctx *c, struct uimp_reader *rd, struct uimp_err *e)
 			return rc;
 		if (c->stop)
 			break;
+		if (c->sum->rows % 256 == 1)
+			progress(c, UIMP_PHASE_READ);
 	}
 	if (!have_header)
 		return uimp_err_set(e, UIMP_EINPUT, 0, c->file, "no header "
@@ -1317,10 +1774,151 @@ ctx_release(struct ctx *c)
 	keyset_release(&c->phones);
 	user_release(&c->stored);
 	buf_release(&c->tmp);
+	buf_release(&c->rowmsg);
 	if (c->spool)
 		fclose(c->spool);
+	if (c->spoolbuf) {
+		explicit_bzero(c->spoolbuf, SPOOL_BUF);
+		free(c->spoolbuf);
+	}
 	if (c->log)
 		fclose(c->log);
+}
+
+/*
+ * Open the files the run writes besides the store, before any work, so
+ * that a bad path fails at once: --errors (replaced), --credentials (never
+ * overwritten), the welcome messages.  check and --dry-run write only
+ * --errors.
+ */
+static int
+open_outputs(struct ctx *c, struct uimp_err *e)
+{
+	static const char *const head[] = { "username", "email", "password" };
+	static const size_t lens[] = { 8, 5, 8 };
+	const struct uimp_import_opts *o = c->o;
+	char *from = NULL, *sendmail = NULL;
+	int rc;
+
+	if (o->errors_path && (rc = table_open(&c->errors, o->errors_path, 1,
+	    1, e)) != UIMP_OK)
+		return rc;
+	if (c->check)
+		return UIMP_OK;
+	if (o->credentials && ((rc = table_open(&c->creds, o->credentials, 1,
+	    0, e)) != UIMP_OK || (rc = table_row(c->creds, head, lens, 3,
+	    e)) != UIMP_OK))
+		return rc;
+	if (o->invite_dir == NULL && !(o->flags & UIMP_IMPORT_SENDMAIL))
+		return UIMP_OK;
+	if ((rc = uimp_db_setting_get(c->db, "invite.from", &from, e)) ==
+	    UIMP_OK && (rc = uimp_db_setting_get(c->db, "invite.sendmail",
+	    &sendmail, e)) == UIMP_OK)
+		rc = invite_open(&c->invite, o->invite_dir,
+		    o->invite_template, from && *from ? from : NULL,
+		    (o->flags & UIMP_IMPORT_SENDMAIL) ? sendmail : NULL, e);
+	free(from);
+	free(sendmail);
+	return rc;
+}
+
+/* Drop what the run would have delivered: nothing of it was stored. */
+static void
+drop_deliveries(struct ctx *c)
+{
+	if (c->creds)
+		table_abort(c->creds);
+	if (c->invite)
+		invite_abort(c->invite);
+	c->creds = NULL;
+	c->invite = NULL;
+}
+
+/*
+ * Undo the rows of a run that ends aborted or refused and start again on
+ * an empty transaction that keeps only the record of the run.
+ */
+static int
+restart(struct ctx *c, struct uimp_err *e)
+{
+	db_rollback(c->db);
+	drop_deliveries(c);
+	c->sum->inserted = c->sum->updated = c->sum->unchanged = 0;
+	c->sum->blocked = c->sum->generated = 0;
+	c->sum->job = 0;
+	c->sum->aborted = 1;
+	return db_begin(c->db, e);
+}
+
+/*
+ * The store's part of a run whose rows were read: write them, block the
+ * missing users, hold to --max-changes, record the job, and commit,
+ * with the credentials file named just before the commit (removed if the
+ * commit fails).  Returns UIMP_EREFUSED (after recording) when the run
+ * was refused.
+ */
+static int
+commit_run(struct ctx *c, const char *sha, const char *sheet,
+    struct uimp_err *e)
+{
+	const struct uimp_import_opts *o = c->o;
+	struct uimp_err why;
+	unsigned long sent;
+	int rc, version, aborted = 0, refused = 0;
+
+	memset(&why, 0, sizeof(why));
+	if ((rc = db_begin(c->db, e)) != UIMP_OK)
+		return rc;
+	if (c->planned) {
+		if ((rc = db_data_version(c->db, &version, e)) != UIMP_OK)
+			return rc;
+		c->plans_hold = version == c->version;
+	}
+	if ((rc = record_job(c, "running", sha, sheet, e)) != UIMP_OK ||
+	    (rc = db_user_count(c->db, &c->users, e)) != UIMP_OK)
+		return rc;
+	if (keeping(c) && (rc = commit_rows(c, &aborted, e)) != UIMP_OK)
+		return rc;
+	if ((c->sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP)) ||
+	    c->stop)
+		aborted = 1;
+	if (!aborted && (o->flags & UIMP_IMPORT_BLOCK_MISSING)) {
+		rc = block_missing(c, 1, &why);
+		if (rc == UIMP_EREFUSED)
+			refused = 1;
+		else if (rc != UIMP_OK) {
+			*e = why;
+			return rc;
+		}
+	}
+	if (!aborted && !refused && over_limit(c, &why) != UIMP_OK)
+		refused = 1;
+	if ((aborted || refused) && (rc = restart(c, e)) != UIMP_OK)
+		return rc;
+	progress(c, UIMP_PHASE_DONE);
+	if ((rc = record_job(c, refused ? "refused" : aborted ? "aborted" :
+	    c->sum->rejected ? "partial" : "ok", sha, sheet, e)) != UIMP_OK)
+		return rc;
+	if (c->creds) {
+		rc = table_commit(c->creds, e);
+		c->creds = NULL;
+		if (rc != UIMP_OK)
+			return rc;
+	}
+	if ((rc = db_commit(c->db, e)) != UIMP_OK) {
+		if (o->credentials && !aborted && !refused)
+			unlink(o->credentials);
+		return rc;
+	}
+	if (refused) {
+		*e = why;
+		return UIMP_EREFUSED;
+	}
+	if (c->invite) {
+		rc = invite_commit(c->invite, &sent, e);
+		c->invite = NULL;
+	}
+	return rc;
 }
 
 int
@@ -1332,9 +1930,9 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	struct ctx c;
 	struct uimp_err re;
 	char sha[65] = "", hint[128];
-	const char *outcome;
+	const char *sheet;
 	size_t i;
-	int rc, rrc, aborted = 0, active, version;
+	int rc, rrc, active;
 
 	memset(&c, 0, sizeof(c));
 	memset(sum, 0, sizeof(*sum));
@@ -1357,29 +1955,48 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	    UIMP_DB_CREATE, wait_s, e)) != UIMP_OK)
 		return rc;
 	if ((rc = uimp_db_policy(c.db, &c.pol, &c.cost, e)) != UIMP_OK ||
-	    (rc = db_locked_fields(c.db, &c.locked, e)) != UIMP_OK)
+	    (rc = db_locked_fields(c.db, &c.locked, e)) != UIMP_OK ||
+	    (rc = open_outputs(&c, e)) != UIMP_OK)
 		goto out;
+	/*
+	 * The spool's buffer is ours, to be wiped: generated passwords pass
+	 * through it.
+	 */
 	if (!c.check && ((rc = open_temp(&c.spool, e)) != UIMP_OK ||
+	    (rc = spool_buffer(&c, e)) != UIMP_OK ||
 	    (rc = open_temp(&c.log, e)) != UIMP_OK))
 		goto out;
-	if ((rc = uimp_reader_open(&rd, path, &o->read, e)) == UIMP_OK)
+	if ((rc = uimp_reader_open(&rd, path, &o->read, e)) == UIMP_OK) {
+		c.rd = rd;
 		rc = read_rows(&c, rd, e);
+	}
 	end_read(&c);
 	if (rd)
 		uimp_reader_sha256(rd, sha);
+	sheet = rd ? uimp_reader_sheet(rd) : NULL;
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO)
 		name_file(path, e);
-	if (c.check)
+	if (c.check) {
+		if (rc == UIMP_OK && (o->flags & UIMP_IMPORT_BLOCK_MISSING) &&
+		    (rc = db_user_count(c.db, &c.users, e)) == UIMP_OK &&
+		    (rc = block_missing(&c, 0, e)) == UIMP_OK)
+			rc = over_limit(&c, e);
+		else if (rc == UIMP_OK && o->max_changes >= 0 &&
+		    (rc = db_user_count(c.db, &c.users, e)) == UIMP_OK)
+			rc = over_limit(&c, e);
+		progress(&c, UIMP_PHASE_DONE);
 		goto out;
+	}
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO) {
 		/* keep a record of the failed run, then report the failure */
 		rrc = rc;
 		re = *e;
 		log_failure(&c, &re);
 		memset(sum, 0, sizeof(*sum));
+		progress(&c, UIMP_PHASE_DONE);
 		if ((rc = db_begin(c.db, e)) == UIMP_OK &&
-		    (rc = record_job(&c, "failed", *sha ? sha : NULL,
-		    rd ? uimp_reader_sheet(rd) : NULL, e)) == UIMP_OK)
+		    (rc = record_job(&c, "failed", *sha ? sha : NULL, sheet,
+		    e)) == UIMP_OK)
 			rc = db_commit(c.db, e);
 		db_rollback(c.db);
 		if (rc == UIMP_OK) {
@@ -1388,38 +2005,23 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		}
 		goto out;
 	}
-	if (rc != UIMP_OK)
-		goto out;
-	if ((rc = db_begin(c.db, e)) != UIMP_OK)
-		goto out;
-	if (c.planned) {
-		if ((rc = db_data_version(c.db, &version, e)) != UIMP_OK)
-			goto out;
-		c.plans_hold = version == c.version;
-	}
-	if (keeping(&c) && (rc = commit_rows(&c, &aborted, e)) != UIMP_OK)
-		goto out;
-	if (sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP))
-		aborted = 1;
-	if (c.stop)
-		aborted = 1;
-	if (aborted) {
-		/* nothing of the users is kept, only the record of the run */
-		db_rollback(c.db);
-		sum->inserted = sum->updated = sum->unchanged = 0;
-		if ((rc = db_begin(c.db, e)) != UIMP_OK)
-			goto out;
-	}
-	sum->aborted = aborted;
-	outcome = aborted ? "aborted" : sum->rejected ? "partial" : "ok";
-	if ((rc = record_job(&c, outcome, *sha ? sha : NULL,
-	    rd ? uimp_reader_sheet(rd) : NULL, e)) != UIMP_OK)
-		goto out;
-	rc = db_commit(c.db, e);
+	if (rc == UIMP_OK)
+		rc = commit_run(&c, *sha ? sha : NULL, sheet, e);
 out:
 	if (c.db)
 		db_rollback(c.db);
-	if (rc != UIMP_OK)
+	drop_deliveries(&c);
+	if (c.errors) {
+		/* the rejected rows of a run that read its file */
+		if (rc == UIMP_OK || rc == UIMP_EREFUSED)
+			rrc = table_commit(c.errors, rc == UIMP_OK ? e : &re);
+		else
+			table_abort(c.errors);
+		c.errors = NULL;
+		if (rc == UIMP_OK)
+			rc = rrc;
+	}
+	if (rc != UIMP_OK && rc != UIMP_EREFUSED)
 		sum->job = 0;
 	uimp_reader_close(rd);
 	ctx_release(&c);

@@ -81,6 +81,9 @@ struct uimp_reader {
 	void		(*release)(struct uimp_reader *);
 	void		 *impl;
 	const char	 *sheet;	/* xlsx: the sheet's name, owned by impl */
+	unsigned long long done;	/* bytes of the table consumed */
+	unsigned long long total;	/* in all, 0: unknown; both kept by
+					 * the format as it reads */
 
 	/* set by read.c */
 	const char	 *display;	/* the name given by the user ("-") */
@@ -88,6 +91,7 @@ struct uimp_reader {
 	int		  spool_fd;	/* its descriptor */
 	char		  sha[65];
 	int		  have_sha;
+	unsigned long long size;	/* bytes of the file (or its copy) */
 };
 
 /* xlsx_read.c: fill r for the xlsx package at path (a real file). */
@@ -266,6 +270,11 @@ int	db_user_insert(struct uimp_db *db, const struct user *u,
 	    struct uimp_err *e);
 int	db_user_update(struct uimp_db *db, const struct user *u,
 	    const char *hash, const char *now, struct uimp_err *e);
+int	db_user_count(struct uimp_db *db, unsigned long *n,
+	    struct uimp_err *e);
+/* Set user id's status to blocked (--block-missing). */
+int	db_user_block(struct uimp_db *db, long long id, const char *now,
+	    struct uimp_err *e);
 int	db_locked_fields(struct uimp_db *db, unsigned long *mask,
 	    struct uimp_err *e);
 int	db_begin(struct uimp_db *db, struct uimp_err *e);
@@ -319,5 +328,93 @@ int	db_job_finding(struct uimp_db *db, long long job,
 	    const struct uimp_finding *f, struct uimp_err *e);
 int	db_job_row(struct uimp_db *db, long long job, unsigned long row,
 	    const char *cells, size_t len, struct uimp_err *e);
+
+/* table_write.c: a table of text cells written as CSV or xlsx */
+struct table_out;
+/*
+ * Start writing a table to path: xlsx when the name ends in .xlsx (any
+ * case), else CSV (UTF-8, CRLF, RFC 4180, the formula guard as export
+ * does).  secret: the file gets mode 0600 (else 0666 less the umask).
+ * replace: an existing path is replaced at commit; else UIMP_EINVAL
+ * ("exists") now, and commit never overwrites one made meanwhile.
+ * path "-": CSV on standard output, written as rows come.
+ */
+int	table_open(struct table_out **out, const char *path, int secret,
+	    int replace, struct uimp_err *e);
+/* Add a row of n cells (cells[i] of lens[i] bytes; NULL: empty); the first row is the header. */
+int	table_row(struct table_out *t, const char *const *cells,
+	    const size_t *lens, size_t n, struct uimp_err *e);
+/* Finish the file and give it its name atomically; frees t. */
+int	table_commit(struct table_out *t, struct uimp_err *e);
+/* Drop the file; nothing is left behind; frees t. */
+void	table_abort(struct table_out *t);
+
+/* db.c: jobs errors and prune, for job_errors.c */
+
+/*
+ * The columns of job id as its file had them (jobs.columns): n headers
+ * in mem, each NUL-terminated, one after the other.  *recorded is 0 when
+ * the job kept no columns (an older store).  UIMP_ENOENT: no job id.
+ */
+int	db_job_columns(struct uimp_db *db, long long id, struct buf *mem,
+	    size_t *n, int *recorded, struct uimp_err *e);
+
+/*
+ * A rejected row of a job: its kept cells (key[i] the header, text[i] of
+ * len[i] bytes, in the order job_rows holds them; kept 0 and no cells
+ * when they were not kept), and its error findings in order (column[i]
+ * NULL: the whole row).  Borrowed for the call, wiped after it.
+ */
+struct job_row {
+	unsigned long	 row;
+	int		 kept;
+	size_t		 ncells;
+	const char	**key;
+	const char	**text;
+	size_t		*len;
+	size_t		 nerrs;
+	const char	**column;
+	const char	**message;
+};
+
+/* Called for each row; returns 0 to go on, else a status (e set) that stops. */
+typedef int	(*job_row_fn)(const struct job_row *r, void *arg);
+
+/*
+ * Visit the rejected rows of job id in row order: the rows of job_rows,
+ * each with its error findings (those of the header and the file, which
+ * are no rows, aside).  Returns 0, a store failure, or what fn returned.
+ */
+int	db_job_rows_each(struct uimp_db *db, long long id, job_row_fn fn,
+	    void *arg, struct uimp_err *e);
+
+/* invite.c: welcome messages for new users */
+
+struct invite;
+/*
+ * Start writing welcome messages: into the maildir dir (tmp/, new/ and
+ * cur/ made 0700 when missing) when dir is not NULL; piped each to
+ * `SENDMAIL -t -i` after the commit when sendmail is set (with dir NULL
+ * the messages wait in a private temporary directory).  tmpl: a template
+ * file, NULL for the built-in text; from: the sender address (NULL: the
+ * setting's default).  Checks the template now: an unknown {placeholder}
+ * or a bad header line is UIMP_EINVAL naming the file and line.
+ */
+int	invite_open(struct invite **out, const char *dir, const char *tmpl,
+	    const char *from, const char *sendmail, struct uimp_err *e);
+/* Compose the message for one new user into tmp/ (not yet delivered). */
+int	invite_add(struct invite *iv, const char *username,
+	    const char *email, const char *first_name, const char *last_name,
+	    const char *password, struct uimp_err *e);
+/*
+ * The store has committed: move each message from tmp/ to new/, and
+ * pipe each to sendmail when asked.  *sent gets how many were delivered;
+ * a sendmail failure is UIMP_EWRITE naming the address, after trying
+ * every message.  Frees iv.
+ */
+int	invite_commit(struct invite *iv, unsigned long *sent,
+	    struct uimp_err *e);
+/* The store did not commit: remove the messages; frees iv. */
+void	invite_abort(struct invite *iv);
 
 #endif

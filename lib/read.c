@@ -111,6 +111,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 		sha256_final(&c, d);
 		sha256_hex(d, r->sha);
 		r->have_sha = 1;
+		r->size = total;
 	}
 	return rc;
 }
@@ -199,6 +200,21 @@ const char *
 uimp_reader_sheet(const struct uimp_reader *r)
 {
 	return r->sheet;
+}
+
+/*
+ * Fields the format keeps as it reads, so a progress bar may ask after
+ * every row: no system call here.
+ */
+int
+uimp_reader_progress(const struct uimp_reader *r, unsigned long long *done,
+    unsigned long long *total)
+{
+	*done = r->done;
+	*total = r->total;
+	if (*total && *done > *total)
+		*done = *total;
+	return UIMP_OK;
 }
 
 int

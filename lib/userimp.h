@@ -173,6 +173,16 @@ const char	*uimp_reader_sheet(const struct uimp_reader *r);
 int	uimp_reader_sha256(struct uimp_reader *r, char hex[65]);
 
 /*
+ * How far the reading is, for a progress bar: *done gets the bytes of the
+ * table consumed so far and *total the bytes in all, or 0 when unknown.
+ * xlsx counts the sheet part's bytes as inflated (total from the zip
+ * directory), CSV the file's bytes (stdin: its copy's).  Cheap enough to
+ * call after every row: no system call.  Returns 0.
+ */
+int	uimp_reader_progress(const struct uimp_reader *r,
+	    unsigned long long *done, unsigned long long *total);
+
+/*
  * Close the reader and free it; NULL does nothing.  Returns 0 (a reader
  * only reads: there is nothing to flush).
  */
@@ -595,6 +605,8 @@ struct uimp_job {
 	const char		*user, *host, *options;
 	const char		*file, *sha256, *sheet, *mode;
 	const char		*outcome;	/* ok, partial, aborted, failed */
+	const char		*command;	/* import, revert, user */
+	long long		 reverted_by;	/* the job that undid it, or 0 */
 	struct uimp_summary	 sum;
 };
 
@@ -694,5 +706,96 @@ int	uimp_export(const char *dbpath, int wait_s, const char *path,
  */
 int	uimp_template(const char *dbpath, int wait_s, const char *path,
 	    int format, int force, struct uimp_err *e);
+
+/* job_errors.c and db.c: jobs errors and prune (userimp-jobs(1)) */
+
+/*
+ * Write the rejected rows of job id, from the store at dbpath (read-only,
+ * wait_s seconds of busy timeout), to path ("-": CSV on standard output;
+ * a name ending in .xlsx: an xlsx file, sheet Users; else CSV), written
+ * whole or not at all.  The header is the job's columns in the file's
+ * order, then Error; each row has its kept cells, the password column
+ * empty (passwords are never kept), and in Error every error message of
+ * the row ("Column: message", joined by "; ") with a note that the
+ * password must be entered again, or that the row's cells were not kept.
+ * The file is mode 0600 when the job's file had a password column, else
+ * 0666 less the umask.  An existing path fails with UIMP_EINVAL unless
+ * force.  *count gets the rows written (the header aside).  Returns 0,
+ * UIMP_ENOENT (no job id), UIMP_EINVAL, UIMP_EWRITE, UIMP_EDB,
+ * UIMP_EBUSY or UIMP_ENOMEM, with e set.
+ */
+int	uimp_job_errors(const char *dbpath, int wait_s, long long id,
+	    const char *path, int force, unsigned long *count,
+	    struct uimp_err *e);
+
+/*
+ * Remove from the store at dbpath the jobs that finished more than days
+ * days ago (days < 0: whatever their age), except the keep newest (keep
+ * < 0: none kept for that), with their findings, rows and changes; at
+ * least one of days and keep is >= 0.  With dry_run nothing is removed
+ * (the store is opened read-only).  A missing store has no jobs.
+ * *removed gets how many jobs were (or would be) removed.  Returns 0,
+ * UIMP_EDB or UIMP_EBUSY.  The file does not shrink: VACUUM does that.
+ */
+int	uimp_jobs_prune(const char *dbpath, int wait_s, long days, long keep,
+	    int dry_run, unsigned long *removed, struct uimp_err *e);
+
+/* db.c: one user at a time (userimp-user) */
+
+/*
+ * A user as the store holds it: v[f] is field f's text (integers as
+ * digits; NULL when not set), with created_at and updated_at; never the
+ * password hash (v[UIMP_F_PASSWORD] is NULL, has_password says whether
+ * one is set).  manager is the username of the user's manager, or NULL.
+ * Borrowed for the call.
+ */
+struct uimp_user {
+	long long	 id;
+	int		 has_password;
+	const char	*v[UIMP_F_COUNT];
+	const char	*manager;
+};
+
+typedef int	(*uimp_user_fn)(const struct uimp_user *u, void *arg);
+
+/*
+ * Call fn with the user name names in the store at dbpath (read-only; a
+ * missing store has no users): the user with that username (any case),
+ * else, when name holds '@', the user with that email (any case).
+ * Returns 0, UIMP_ENOENT ("no such user 'name'") or a store failure.
+ */
+int	uimp_user_show(const char *dbpath, int wait_s, const char *name,
+	    uimp_user_fn fn, void *arg, struct uimp_err *e);
+
+enum uimp_user_action {
+	UIMP_USER_DISABLE = 0,	/* status blocked */
+	UIMP_USER_ENABLE,	/* status active */
+	UIMP_USER_REMOVE,	/* delete the user */
+	UIMP_USER_PASSWD	/* set the password hash */
+};
+
+struct uimp_user_change {
+	int		 action;	/* enum uimp_user_action */
+	const char	*hash;		/* PASSWD: an argon2id PHC string */
+	int		 must_change;	/* PASSWD: set must_change_password */
+	const char	*options_text;	/* for the job record; no password */
+};
+
+/*
+ * Apply c to the user name names (as uimp_user_show() finds it) in the
+ * store at dbpath, opened with wait_s seconds of busy timeout: in one
+ * transaction, the change, updated_at set to now, and a job of its own
+ * (command "user") with the user as it was, so that uimp_job_revert()
+ * undoes it.  fn (may be NULL) gets the user as it was, inside the
+ * transaction.  A user already as asked (disable a blocked user) is left
+ * alone and no job is recorded.  *sum: updated or removed 1 and job, or
+ * all 0 when nothing changed.  Returns 0, UIMP_ENOENT (no such user),
+ * UIMP_EREFUSED (remove: other users name the user as their manager; e
+ * names one), UIMP_EINVAL (hash is not an argon2id PHC string), or a store
+ * failure (UIMP_EDB, UIMP_EBUSY).
+ */
+int	uimp_user_change(const char *dbpath, int wait_s, const char *name,
+	    const struct uimp_user_change *c, uimp_user_fn fn, void *arg,
+	    struct uimp_summary *sum, struct uimp_err *e);
 
 #endif

@@ -1875,6 +1875,7 @@ xlsx_next(struct uimp_reader *r, const struct uimp_row **row,
 				goto failed;
 			}
 			x->final = n == 0;
+			r->done += n;
 			st = XML_ParseBuffer(x->c.p, (int)n, x->final);
 		}
 		if (st == XML_STATUS_ERROR) {
@@ -2205,6 +2206,8 @@ xlsx_reader_init(struct uimp_reader *r, const char *path,
 	if ((rc = open_sheet(x, e)) != UIMP_OK)
 		goto out;
 	r->sheet = x->sheetname;
+	r->done = 0;
+	r->total = x->cur_usize;	/* the sheet's, from the directory */
 out:
 	rels_free(&wr);
 	free(part);

@@ -1,13 +1,13 @@
 #!/bin/sh
 # The store: created 0600, locked store exit 4, check and --dry-run leave
 # it byte-identical, a killed import leaves it as it was.
-cd "${0%/*}" && . ../lib.sh && plan 22
+cd "${0%/*}" && . ../lib.sh && plan 29
 
 printf '%s\n' 'Username,Password,Email,First Name,Last Name' \
 	'ann,FirstPass1,ann@example.com,Ann,Lee' > ann.csv
 (umask 022 && new_store db)
 check_same "the store is created 0600" "$(stat -c %a db)" 600
-check_same "its schema version is set" "$(sql db 'pragma user_version')" 1
+check_same "its schema version is set" "$(sql db 'pragma user_version')" 2
 check_same "journal mode is the rollback journal" \
 	"$(sql db 'pragma journal_mode')" delete
 check_exit 0 "import into it" userimp import -d db ann.csv
@@ -74,4 +74,20 @@ check_same "after SIGKILLs: integrity ok and the users before or after" "$bad" 0
 check_exit 0 "the import then runs to its end" userimp import -d kill.db -j 2 many.csv
 check_same "with every user" "$(sql kill.db 'select count(*) from users')" 3001
 check_same "integrity" "$(sql kill.db 'pragma integrity_check')" ok
+# a store of schema version 1 moves to version 2 by itself, data kept
+sqlite3 v1.db < "$TESTS/fixtures/store-v1.sql"
+check_exit 0 "import into a version 1 store" userimp import -d v1.db ann.csv
+check_same "it is version 2 now" "$(sql v1.db 'pragma user_version')" 2
+check_same "its users are kept, the new one added" \
+	"$(sql v1.db 'select username from users order by id')" "old
+ann"
+check_same "its old job is kept, the new one recorded with its changes" \
+	"$(sql v1.db "select j.id, j.file, j.columns is not null,
+	    count(c.id) from jobs j left join job_changes c on c.job_id = j.id
+	    group by j.id order by j.id")" "1|old.csv|0|0
+2|ann.csv|1|1"
+check_same "integrity ok" "$(sql v1.db 'pragma integrity_check')" ok
+sqlite3 v1b.db < "$TESTS/fixtures/store-v1.sql"
+check_exit 0 "check reads a version 1 store" userimp check -d v1b.db ann.csv
+check_same "without moving it" "$(sql v1b.db 'pragma user_version')" 1
 test_done

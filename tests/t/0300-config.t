@@ -1,6 +1,6 @@
 #!/bin/sh
 # userimp config: show, get and set settings, each checked.
-cd "${0%/*}" && . ../lib.sh && plan 24
+cd "${0%/*}" && . ../lib.sh && plan 34
 
 check_exit 0 "config on a missing store shows the defaults" userimp config -d db
 check_same "every setting with its default" "$(cat out)" \
@@ -12,7 +12,9 @@ password.allow_space=0
 argon2.t_cost=2
 argon2.m_cost=19456
 argon2.parallelism=1
-import.locked_fields="
+import.locked_fields=
+invite.from=
+invite.sendmail=/usr/sbin/sendmail"
 check "and creates no store" test ! -e db
 check_exit 0 "set a setting" userimp config -d db password.min_length 12
 check_same "the store is created 0600" "$(stat -c %a db)" 600
@@ -31,6 +33,14 @@ check_exit 0 "a cost below OWASP's minimum is taken" userimp config -d db argon2
 check_grep -F "with a warning" "warning: the argon2id cost is below OWASP's minimum" err
 check_exit 2 "locked fields must be fields" userimp config -d db import.locked_fields email,shoe
 check_exit 0 "locked fields" userimp config -d db import.locked_fields email,last_name
+check_exit 2 "the sender must be an address" userimp config -d db invite.from it-desk
+check_grep -F "saying what is allowed" "invite.from: expected an email address" err
+check_exit 0 "a sender address" userimp config -d db invite.from it@example.com
+check_exit 0 "the default sender again" userimp config -d db invite.from ''
+check_exit 2 "sendmail must be an absolute path" userimp config -d db invite.sendmail sendmail
+check_grep -F "saying what is allowed" "invite.sendmail: expected an absolute path" err
+check_exit 0 "a sendmail path" userimp config -d db invite.sendmail /usr/lib/sendmail
+check_same "it reads back" "$(userimp config -d db invite.sendmail)" /usr/lib/sendmail
 check_exit 0 "--json" userimp config -d db --json
 check "is one JSON object" /usr/bin/python3 -c '
 import json
@@ -44,4 +54,10 @@ printf '%s\n' 'Username,Password,Email,First Name,Last Name' \
 	'ann,Short1pass,ann@example.com,Ann,Lee' > ann.csv
 check_exit 1 "a password under the new minimum is rejected" \
 	userimp check -d db ann.csv
+check_exit 0 "--json when setting a value" \
+	userimp config -d db --json argon2.t_cost 1
+check_same "one object with the warning, nothing on stderr" \
+	"$(/usr/bin/python3 -c 'import json; d = json.load(open("out"))
+print(d["key"], d["value"], "OWASP" in d["warning"])'; cat err)" \
+	"argon2.t_cost 1 True"
 test_done

@@ -2,7 +2,7 @@
 # userimp template as xlsx, read by openpyxl and LibreOffice: sheets,
 # headers, notes, validations, text columns, frozen header, instructions,
 # and the password rule from the store's policy.
-cd "${0%/*}" && . ../lib.sh && plan 25
+cd "${0%/*}" && . ../lib.sh && plan 31
 
 # the headers a template has, in order, and the required ones
 headers='Username*,Password*,Email*,First Name*,Last Name*,Company,Title,'\
@@ -115,4 +115,21 @@ SOURCE_DATE_EPOCH=1700000000 userimp template -q -o t3.xlsx &&
 check_grep -F "SOURCE_DATE_EPOCH sets the created property" \
 	'<dcterms:created xsi:type="dcterms:W3CDTF">2023-11-14T22:13:20Z' \
 	core.xml
+# --json: the columns and their rules, for scripts
+new_store j.db
+userimp config -q -d j.db password.min_length 12
+check_exit 0 "--json prints the columns" userimp template -d j.db --json
+check_same "one JSON array, every column with its rule, the store's policy" \
+	"$(/usr/bin/python3 -c 'import json, sys
+d = json.load(open("out"))
+print(len(d), d[0]["column"], d[0]["required"], d[5]["required"])
+print([c["rule"] for c in d if c["field"] == "password"][0][:16])' )" \
+	"19 Username* True False
+12-100 character"
+check "and writes no file" test ! -s err
+check_exit 0 "--json -o writes the file as well" \
+	userimp template -d j.db --json -o j.xlsx
+check "the file is there" test -s j.xlsx
+check_exit 2 "--json --format without -o is a usage error" \
+	userimp template -d j.db --json --format csv
 test_done

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Another process writes between the planning of an import and its commit:
 # the commit plans again against what is there then.
-cd "${0%/*}" && . ../lib.sh && plan 6
+cd "${0%/*}" && . ../lib.sh && plan 12
 
 new_store db
 printf 'Username,Password,Email,First Name,Last Name\n%s\n' \
@@ -39,4 +39,43 @@ check_same "zz's password was left alone (no --update-passwords)" \
 check_same "three users, integrity ok" \
 	"$(sql db 'select count(*) from users'; sql db 'pragma integrity_check')" "3
 ok"
+# two imports started at once on one store: one waits for the other
+for f in a b; do
+	{
+		echo 'Username,Password,Email,First Name,Last Name'
+		seq 1 3000 | sed "s/.*/$f&,Sekret&x,$f&@example.com,F,L/"
+	} > $f.csv
+done
+userimp import -q -d db --wait 60 a.csv & a=$!
+userimp import -q -d db --wait 60 b.csv & b=$!
+wait $a; ra=$?
+wait $b; rb=$?
+check_same "two imports at once both finish" "$ra $rb" "0 0"
+check_same "both wrote every user" \
+	"$(sql db "select count(*) from users where username glob '[ab]*'")" \
+	6000
+check_same "each recorded its job" \
+	"$(sql db "select file, outcome, inserted from jobs
+	    where file in ('a.csv','b.csv') order by file")" \
+"a.csv|ok|3000
+b.csv|ok|3000"
+# a writer holds the store: --wait 0 gives up at once, writing nothing
+/usr/bin/python3 - <<'PY' &
+import sqlite3, time
+c = sqlite3.connect("db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open("held", "w").close()
+time.sleep(3)
+c.execute("ROLLBACK")
+PY
+holder=$!
+while [ ! -e held ]; do sleep 0.1; done
+sum_before=$(sha256sum db)
+printf 'Username,Password,Email,First Name,Last Name\n%s\n' \
+	'cc,Sekret444,cc@example.com,Cee,Mine' > cc.csv
+check_exit 4 "with --wait 0 the second writer exits 4" \
+	userimp import -d db --wait 0 cc.csv
+check_grep -F "saying the store is locked" "locked" err
+wait $holder
+check_same "and wrote nothing, not even a job" "$(sha256sum db)" "$sum_before"
 test_done

@@ -37,5 +37,5 @@ check "is an array, newest first" /usr/bin/python3 -c '
 import json
 d = json.load(open("out"))
 assert [j["job"] for j in d] == [2, 1] and d[1]["file"] == "ann.csv"'
-check_exit 2 "a job that does not exist is a usage error" userimp jobs -d db show 9
+check_exit 1 "a job that does not exist exits 1" userimp jobs -d db show 9
 test_done

@@ -4,8 +4,8 @@
 # commands are left out; /var/lib paths become the folder's store.
 cd "${0%/*}" && . ../lib.sh
 pages="userimp.1 userimp-import.1 userimp-check.1 userimp-config.1
-    userimp-template.1 userimp-export.1 userimp-jobs.1"
-plan 14
+    userimp-template.1 userimp-export.1 userimp-jobs.1 userimp-user.1"
+plan 16
 
 # The commands of page $1's EXAMPLES, one a line, continuations joined.
 examples() {
@@ -42,7 +42,7 @@ fixtures() {
 	    mkxlsx resets.xlsx
 	new_store userimp.db
 	case $1 in
-	userimp-export.1|userimp-jobs.1)
+	userimp-export.1|userimp-jobs.1|userimp-user.1)
 		userimp import -q "$TOP"/examples/users.xlsx
 		;;
 	esac

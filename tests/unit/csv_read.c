@@ -409,6 +409,36 @@ test_stream(void)
 	ok(rc == UIMP_EINVAL && r == NULL, "a quote is no delimiter");
 }
 
+/* uimp_reader_progress(): the bytes consumed, up to the file's size. */
+static void
+test_progress(void)
+{
+	static const char s[] = "\xef\xbb\xbf" "a,b\r\n1,2\r\n3,4\r\n";
+	struct uimp_reader *r;
+	const struct uimp_row *row;
+	struct uimp_err e;
+	unsigned long long done, total, last = 0;
+	int rc, grew = 1;
+
+	put("progress.csv", s, sizeof(s) - 1);
+	if (uimp_reader_open(&r, path, NULL, &e) != UIMP_OK) {
+		ok(0, "progress: open: %s", e.msg);
+		return;
+	}
+	uimp_reader_progress(r, &done, &total);
+	ok(done == 0 && total == sizeof(s) - 1,
+	    "progress: 0 of the file's %zu bytes at first", sizeof(s) - 1);
+	while ((rc = uimp_reader_next_row(r, &row, &e)) == UIMP_OK && row) {
+		uimp_reader_progress(r, &done, &total);
+		grew &= done > last;
+		last = done;
+	}
+	ok(grew, "progress: each row moves it on");
+	uimp_reader_progress(r, &done, &total);
+	ok(rc == UIMP_OK && done == total, "progress: all at the end");
+	uimp_reader_close(r);
+}
+
 int
 main(void)
 {
@@ -421,6 +451,7 @@ main(void)
 	test_quotes();
 	test_faults();
 	test_stream();
+	test_progress();
 	/* leave nothing behind */
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path) != 0)

@@ -1254,6 +1254,47 @@ test_mkxlsx(void)
 	}
 }
 
+/*
+ * uimp_reader_progress(): the sheet part's bytes as inflated, out of its
+ * size in the zip directory.
+ */
+static void
+test_progress(void)
+{
+	struct uimp_reader *r;
+	const struct uimp_row *row;
+	struct uimp_err e;
+	unsigned long long done, total, last = 0;
+	const char *p = T("progress.xlsx");
+	char *data;
+	size_t i, n = 0;
+	int rc, mid = 0, back = 0;
+
+	data = malloc(5000 * 128);
+	for (i = 1; i <= 5000; i++)
+		n += (size_t)sprintf(data + n, "<row r=\"%zu\"><c r=\"A%zu\" "
+		    "t=\"inlineStr\"><is><t>u%zu</t></is></c></row>", i, i, i);
+	rc = mkbook(p, data, NULL, NULL, NULL, "");
+	free(data);
+	if (rc != 0 || uimp_reader_open(&r, p, NULL, &e) != UIMP_OK) {
+		ok(0, "progress: open");
+		return;
+	}
+	uimp_reader_progress(r, &done, &total);
+	ok(done == 0 && total > n, "progress: 0 of the sheet's %llu bytes "
+	    "at first", total);
+	while ((rc = uimp_reader_next_row(r, &row, &e)) == UIMP_OK && row) {
+		uimp_reader_progress(r, &done, &total);
+		back |= done < last;
+		mid |= done > 0 && done < total;
+		last = done;
+	}
+	ok(mid && !back, "progress: it moves on with the rows");
+	uimp_reader_progress(r, &done, &total);
+	ok(rc == UIMP_OK && done == total, "progress: all at the end");
+	uimp_reader_close(r);
+}
+
 int
 main(void)
 {
@@ -1287,6 +1328,7 @@ main(void)
 	test_built();
 	test_limits();
 	test_mkxlsx();
+	test_progress();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		printf("# cannot remove %s\n", tmpdir);

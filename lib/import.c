@@ -94,6 +94,8 @@ struct ctx {
 	char				*spoolbuf; /* c->spool's stdio buffer */
 	struct uimp_reader		*rd;
 	struct table_out		*errors; /* --errors */
+	const char			**ecells; /* a row of it */
+	size_t				*elens;
 	struct buf			 rowmsg;  /* the messages of ... */
 	unsigned long			 rowmsg_row; /* ... this row */
 	struct table_out		*creds;	/* --credentials */
@@ -378,79 +380,62 @@ log_row(struct ctx *c, const struct uimp_row *r)
 /* --errors: the rejected rows as they were, with their messages */
 
 /*
- * Write one row to the errors file: n cells (NULL: empty) and the Error
- * cell, which holds the messages of row (or note when there are none).
+ * Write the row in c->ecells/c->elens (n cells) to the errors file, with
+ * the Error cell: the messages of row, or note when there are none.
  */
 static int
-errors_write(struct ctx *c, const char **cells, size_t *lens, size_t n,
-    unsigned long row, const char *note, struct uimp_err *e)
+errors_write(struct ctx *c, size_t n, unsigned long row, const char *note,
+    struct uimp_err *e)
 {
 	const char *msg = note;
 
 	if (c->rowmsg_row == row && c->rowmsg.len > 0)
 		msg = c->rowmsg.s;
-	cells[n] = msg;
-	lens[n] = msg ? strlen(msg) : 0;
-	return table_row(c->errors, cells, lens, n + 1, e);
+	c->ecells[n] = msg;
+	c->elens[n] = msg ? strlen(msg) : 0;
+	return table_row(c->errors, c->ecells, c->elens, n + 1, e);
 }
 
-/* The header row of the errors file: the file's columns, then Error. */
+/*
+ * The header row of the errors file: the file's columns, then Error;
+ * also the cells a row of it is put together in.
+ */
 static int
 errors_header(struct ctx *c, struct uimp_err *e)
 {
-	const char **cells;
-	size_t *lens, i, n = 0;
-	int rc;
+	size_t i, n = 0;
 
 	if (c->errors == NULL)
 		return UIMP_OK;
-	if ((cells = calloc(c->ncols + 1, sizeof(*cells))) == NULL ||
-	    (lens = calloc(c->ncols + 1, sizeof(*lens))) == NULL) {
-		free(cells);
+	if ((c->ecells = calloc(c->ncols + 1, sizeof(*c->ecells))) == NULL ||
+	    (c->elens = calloc(c->ncols + 1, sizeof(*c->elens))) == NULL)
 		return nomem(e);
-	}
 	for (i = 0; i < c->ncols; i++) {
 		if (c->cols[i].errors)
 			continue;
-		cells[n] = c->cols[i].header;
-		lens[n++] = strlen(c->cols[i].header);
+		c->ecells[n] = c->cols[i].header;
+		c->elens[n++] = strlen(c->cols[i].header);
 	}
-	cells[n] = "Error";
-	lens[n] = 5;
-	rc = table_row(c->errors, cells, lens, n + 1, e);
-	free(cells);
-	free(lens);
-	return rc;
+	c->ecells[n] = "Error";
+	c->elens[n] = 5;
+	return table_row(c->errors, c->ecells, c->elens, n + 1, e);
 }
 
 /* A row rejected while reading: its cells as the file holds them. */
 static int
 errors_row(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 {
-	const char **cells;
-	size_t *lens, i, n = 0;
-	int rc;
+	size_t i, n = 0;
 
 	if (c->errors == NULL)
 		return UIMP_OK;
-	if ((cells = calloc(c->ncols + 1, sizeof(*cells))) == NULL ||
-	    (lens = calloc(c->ncols + 1, sizeof(*lens))) == NULL) {
-		free(cells);
-		return nomem(e);
-	}
 	for (i = 0; i < c->ncols; i++) {
 		if (c->cols[i].errors)
 			continue;
-		if (i < r->ncells) {
-			cells[n] = r->cells[i].text;
-			lens[n] = r->cells[i].len;
-		}
-		n++;
+		c->ecells[n] = i < r->ncells ? r->cells[i].text : NULL;
+		c->elens[n++] = i < r->ncells ? r->cells[i].len : 0;
 	}
-	rc = errors_write(c, cells, lens, n, r->num, NULL, e);
-	free(cells);
-	free(lens);
-	return rc;
+	return errors_write(c, n, r->num, NULL, e);
 }
 
 /*
@@ -460,34 +445,23 @@ errors_row(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 static int
 errors_values(struct ctx *c, const struct rec *r, struct uimp_err *e)
 {
-	const char **cells;
-	size_t *lens, i, n = 0;
-	int rc, f;
+	size_t i, n = 0;
+	int f;
 
 	if (c->errors == NULL)
 		return UIMP_OK;
-	if ((cells = calloc(c->ncols + 1, sizeof(*cells))) == NULL ||
-	    (lens = calloc(c->ncols + 1, sizeof(*lens))) == NULL) {
-		free(cells);
-		return nomem(e);
-	}
 	for (i = 0; i < c->ncols; i++) {
 		if (c->cols[i].errors)
 			continue;
 		f = c->cols[i].field;
-		if (f >= 0 && f != UIMP_F_PASSWORD && r->v[f]) {
-			cells[n] = r->v[f];
-			lens[n] = strlen(r->v[f]);
-		}
+		c->ecells[n] = f >= 0 && f != UIMP_F_PASSWORD ? r->v[f] : NULL;
+		c->elens[n] = c->ecells[n] ? strlen(c->ecells[n]) : 0;
 		n++;
 	}
 	if (c->colof[UIMP_F_PASSWORD] >= 0 && c->rowmsg_row == r->row)
 		(void)buf_adds(&c->rowmsg, "; the password was hashed "
 		    "already and is not kept: enter it again");
-	rc = errors_write(c, cells, lens, n, r->row, NULL, e);
-	free(cells);
-	free(lens);
-	return rc;
+	return errors_write(c, n, r->row, NULL, e);
 }
 
 /* The header row */
@@ -1775,6 +1749,8 @@ ctx_release(struct ctx *c)
 	user_release(&c->stored);
 	buf_release(&c->tmp);
 	buf_release(&c->rowmsg);
+	free(c->ecells);
+	free(c->elens);
 	if (c->spool)
 		fclose(c->spool);
 	if (c->spoolbuf) {
@@ -1805,9 +1781,13 @@ open_outputs(struct ctx *c, struct uimp_err *e)
 		return rc;
 	if (c->check)
 		return UIMP_OK;
-	if (o->credentials && ((rc = table_open(&c->creds, o->credentials, 1,
-	    0, e)) != UIMP_OK || (rc = table_row(c->creds, head, lens, 3,
-	    e)) != UIMP_OK))
+	if (o->credentials && (rc = table_open(&c->creds, o->credentials, 1,
+	    0, e)) == UIMP_EINVAL)
+		return uimp_err_set(e, rc, 0, o->credentials, "exists: "
+		    "credentials are never written over a file; name a new "
+		    "one");
+	if (o->credentials && (rc != UIMP_OK || (rc = table_row(c->creds,
+	    head, lens, 3, e)) != UIMP_OK))
 		return rc;
 	if (o->invite_dir == NULL && !(o->flags & UIMP_IMPORT_SENDMAIL))
 		return UIMP_OK;

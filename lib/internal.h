@@ -20,6 +20,9 @@ struct buf {
 
 /* Make room for n more bytes (and the NUL); 0 or UIMP_ENOMEM. */
 int	buf_grow(struct buf *b, size_t n);
+/* As buf_grow(), for a buffer that may hold a password: the old memory is
+ * wiped before it is freed. */
+int	buf_grow_secret(struct buf *b, size_t n);
 int	buf_add(struct buf *b, const void *p, size_t n);
 int	buf_addc(struct buf *b, int c);
 int	buf_adds(struct buf *b, const char *s);
@@ -191,6 +194,11 @@ int	atomic_open(struct atomic *a, const char *dst, int secret, int force,
  * temporary file is removed.
  */
 int	atomic_commit(struct atomic *a, struct uimp_err *e);
+/*
+ * As atomic_commit(), but dst is never replaced: link(2) gives the name
+ * only if no file has it (UIMP_EINVAL "exists now" else).
+ */
+int	atomic_commit_new(struct atomic *a, struct uimp_err *e);
 /* Remove the temporary file and free a; nothing is written. */
 void	atomic_abort(struct atomic *a);
 
@@ -198,6 +206,13 @@ void	atomic_abort(struct atomic *a);
 
 struct xlsx_out;
 struct user;
+
+/*
+ * A libxlsxwriter error rc (an lxw_error) as UIMP_EWRITE (UIMP_ENOMEM when
+ * it is one) for path, its text after what names the step.
+ */
+int	xlsx_fail(struct uimp_err *e, const char *path, int rc,
+	    const char *what);
 
 /*
  * Write the import template to path (the file is replaced): sheet Users

@@ -65,40 +65,11 @@ struct invite {
 	unsigned long	 counter;	/* deliveries, for unique names */
 };
 
-/*
- * Make room for n more bytes in b, which may hold a password: the old
- * memory is wiped before it is freed (realloc(3) would leave it).
- */
-static int
-wgrow(struct buf *b, size_t n)
-{
-	size_t cap;
-	char *s;
-
-	if (b->cap > b->len && n < b->cap - b->len)
-		return UIMP_OK;
-	if (n > (size_t)-1 / 4 - b->len)
-		return UIMP_ENOMEM;
-	cap = b->cap ? b->cap : 1024;
-	while (cap < b->len + n + 1)
-		cap *= 2;
-	if ((s = malloc(cap)) == NULL)
-		return UIMP_ENOMEM;
-	if (b->s) {
-		memcpy(s, b->s, b->len + 1);
-		explicit_bzero(b->s, b->cap);
-		free(b->s);
-	}
-	b->s = s;
-	b->cap = cap;
-	return UIMP_OK;
-}
-
-/* Append p[0..n) to b through wgrow(). */
+/* Append p[0..n) to b through buf_grow_secret(). */
 static int
 wadd(struct buf *b, const void *p, size_t n)
 {
-	if (wgrow(b, n) != UIMP_OK)
+	if (buf_grow_secret(b, n) != UIMP_OK)
 		return UIMP_ENOMEM;
 	if (n)
 		memcpy(b->s + b->len, p, n);
@@ -107,7 +78,7 @@ wadd(struct buf *b, const void *p, size_t n)
 	return UIMP_OK;
 }
 
-/* Append the string s to b through wgrow(). */
+/* Append the string s to b through buf_grow_secret(). */
 static int
 wadds(struct buf *b, const char *s)
 {

@@ -58,27 +58,6 @@ is_xlsx(const char *path)
 }
 
 /*
- * Translate a libxlsxwriter error after what names the step: its text
- * without the capital and the final period (STYLE §4).
- */
-static int
-lxw_fail(struct uimp_err *e, const char *path, lxw_error rc,
-    const char *what)
-{
-	char msg[160];
-	size_t n;
-
-	snprintf(msg, sizeof(msg), "%s", lxw_strerror(rc));
-	n = strlen(msg);
-	if (n > 0 && msg[n - 1] == '.')
-		msg[n - 1] = '\0';
-	if (msg[0] >= 'A' && msg[0] <= 'Z' && !(msg[1] >= 'A' && msg[1] <= 'Z'))
-		msg[0] = (char)(msg[0] - 'A' + 'a');
-	return uimp_err_set(e, rc == LXW_ERROR_MEMORY_MALLOC_FAILED ?
-	    UIMP_ENOMEM : UIMP_EWRITE, 0, path, "%s: %s", what, msg);
-}
-
-/*
  * The bytes of s[0..n) that hold at most CELL_CHARS characters, cut
  * between two UTF-8 characters: a long Error cell is cut, not refused.
  */
@@ -202,7 +181,7 @@ xlsx_start(struct table_out *t, struct uimp_err *e)
 		props.created = (time_t)strtoull(sde, NULL, 10);
 		if ((rc = workbook_set_properties(t->wb, &props)) !=
 		    LXW_NO_ERROR)
-			return lxw_fail(e, t->path, rc,
+			return xlsx_fail(e, t->path, rc,
 			    "cannot set the document properties");
 	}
 	if ((t->text = workbook_add_format(t->wb)) == NULL ||
@@ -239,7 +218,7 @@ xlsx_columns(struct table_out *t, const size_t *lens, size_t n,
 		w = w < WIDTH_MIN ? WIDTH_MIN : w > WIDTH_MAX ? WIDTH_MAX : w;
 		if ((rc = worksheet_set_column_opt(t->ws, (lxw_col_t)i,
 		    (lxw_col_t)i, w, t->text, NULL)) != LXW_NO_ERROR)
-			return lxw_fail(e, t->path, rc, "cannot set a column");
+			return xlsx_fail(e, t->path, rc, "cannot set a column");
 	}
 	worksheet_freeze_panes(t->ws, 1, 0);
 	return UIMP_OK;
@@ -281,7 +260,7 @@ xlsx_row(struct table_out *t, const char *const *cells, const size_t *lens,
 		if (rc != LXW_NO_ERROR) {
 			snprintf(what, sizeof(what), "cannot write row %lu, "
 			    "column %zu", t->rows + 1, i + 1);
-			return lxw_fail(e, t->path, rc, what);
+			return xlsx_fail(e, t->path, rc, what);
 		}
 	}
 	return UIMP_OK;
@@ -353,55 +332,6 @@ table_row(struct table_out *t, const char *const *cells, const size_t *lens,
 	return UIMP_OK;
 }
 
-/*
- * Give the written file the name dst only if no file has it: link(2)
- * never replaces one.  Flushes, sets the mode, closes; on failure the
- * temporary file is removed.
- */
-static int
-commit_new(struct atomic *a, struct uimp_err *e)
-{
-	char proc[32];
-	mode_t mask, mode = 0600;
-	int rc = UIMP_OK, r;
-
-	if (!a->secret) {
-		mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fsync(a->fd) == -1 || fchmod(a->fd, mode) == -1)
-		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
-		    "cannot write");
-	if (rc == UIMP_OK) {
-		if (a->unnamed) {
-			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", a->fd);
-			r = linkat(AT_FDCWD, proc, AT_FDCWD, a->dst,
-			    AT_SYMLINK_FOLLOW);
-		} else
-			r = link(a->tmp, a->dst);
-		if (r == -1 && errno == EEXIST)
-			rc = uimp_err_set(e, UIMP_EINVAL, 0, a->dst, "exists "
-			    "now: made while this one was written; --force "
-			    "overwrites it");
-		else if (r == -1)
-			rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
-			    "cannot write");
-	}
-	if (close(a->fd) == -1 && rc == UIMP_OK) {
-		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
-		    "cannot write");
-		unlink(a->dst);
-	}
-	a->fd = -1;
-	if (!a->unnamed)
-		unlink(a->tmp);
-	free(a->tmp);
-	free(a->dst);
-	a->tmp = a->dst = NULL;
-	return rc;
-}
-
 int
 table_commit(struct table_out *t, struct uimp_err *e)
 {
@@ -418,7 +348,7 @@ table_commit(struct table_out *t, struct uimp_err *e)
 		lrc = workbook_close(t->wb);
 		t->wb = NULL;
 		if (lrc != LXW_NO_ERROR)
-			rc = lxw_fail(e, t->path, lrc,
+			rc = xlsx_fail(e, t->path, lrc,
 			    "cannot write the workbook");
 	} else
 		rc = csv_flush(t, e);
@@ -428,7 +358,7 @@ table_commit(struct table_out *t, struct uimp_err *e)
 	}
 	if (!t->to_stdout)
 		rc = t->replace ? atomic_commit(&t->a, e) :
-		    commit_new(&t->a, e);
+		    atomic_commit_new(&t->a, e);
 	table_free(t);
 	return rc;
 }

@@ -16,8 +16,9 @@
 
 #include "internal.h"
 
-int
-buf_grow(struct buf *b, size_t n)
+/* Room for n more bytes; a secret's old memory is wiped, not realloc'd. */
+static int
+grow(struct buf *b, size_t n, int secret)
 {
 	size_t cap;
 	char *s;
@@ -29,11 +30,30 @@ buf_grow(struct buf *b, size_t n)
 	cap = b->cap ? b->cap : 64;
 	while (cap < b->len + n + 1)
 		cap *= 2;
-	if ((s = realloc(b->s, cap)) == NULL)
+	if (!secret)
+		s = realloc(b->s, cap);
+	else if ((s = malloc(cap)) != NULL && b->s) {
+		memcpy(s, b->s, b->len + 1);
+		explicit_bzero(b->s, b->cap);
+		free(b->s);
+	}
+	if (s == NULL)
 		return UIMP_ENOMEM;
 	b->s = s;
 	b->cap = cap;
 	return UIMP_OK;
+}
+
+int
+buf_grow(struct buf *b, size_t n)
+{
+	return grow(b, n, 0);
+}
+
+int
+buf_grow_secret(struct buf *b, size_t n)
+{
+	return grow(b, n, 1);
 }
 
 int
@@ -274,11 +294,11 @@ atomic_name(struct atomic *a)
 	return -1;
 }
 
-int
-atomic_commit(struct atomic *a, struct uimp_err *e)
+/* Flush the file to the disk and give it its mode: 0600, or by the umask. */
+static int
+atomic_seal(struct atomic *a, struct uimp_err *e)
 {
 	mode_t mask, mode = 0600;
-	int rc = UIMP_OK, named = !a->unnamed;
 
 	if (!a->secret) {
 		mask = umask(0);
@@ -286,8 +306,17 @@ atomic_commit(struct atomic *a, struct uimp_err *e)
 		mode = 0666 & ~mask;
 	}
 	if (fsync(a->fd) == -1 || fchmod(a->fd, mode) == -1)
-		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+		return uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
 		    "cannot write");
+	return UIMP_OK;
+}
+
+int
+atomic_commit(struct atomic *a, struct uimp_err *e)
+{
+	int rc, named = !a->unnamed;
+
+	rc = atomic_seal(a, e);
 	if (rc == UIMP_OK && a->unnamed) {
 		if (atomic_name(a) == 0)
 			named = 1;
@@ -303,6 +332,40 @@ atomic_commit(struct atomic *a, struct uimp_err *e)
 		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
 		    "cannot write");
 	if (rc != UIMP_OK && named)
+		unlink(a->tmp);
+	free(a->tmp);
+	free(a->dst);
+	a->tmp = a->dst = NULL;
+	return rc;
+}
+
+int
+atomic_commit_new(struct atomic *a, struct uimp_err *e)
+{
+	char proc[32];
+	int rc, r;
+
+	if ((rc = atomic_seal(a, e)) == UIMP_OK) {
+		if (a->unnamed) {
+			snprintf(proc, sizeof(proc), "/proc/self/fd/%d", a->fd);
+			r = linkat(AT_FDCWD, proc, AT_FDCWD, a->dst,
+			    AT_SYMLINK_FOLLOW);
+		} else
+			r = link(a->tmp, a->dst);
+		if (r == -1 && errno == EEXIST)
+			rc = uimp_err_set(e, UIMP_EINVAL, 0, a->dst, "exists "
+			    "now: made while this one was written");
+		else if (r == -1)
+			rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+			    "cannot write");
+	}
+	if (close(a->fd) == -1 && rc == UIMP_OK) {
+		rc = uimp_err_set(e, UIMP_EWRITE, errno, a->dst,
+		    "cannot write");
+		unlink(a->dst);
+	}
+	a->fd = -1;
+	if (!a->unnamed)
 		unlink(a->tmp);
 	free(a->tmp);
 	free(a->dst);

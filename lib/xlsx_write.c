@@ -42,9 +42,8 @@ struct xlsx_out {
  * Translate a libxlsxwriter error: its text without the capital and the
  * final period (STYLE §4), after what names the step.
  */
-static int
-write_fail(struct uimp_err *e, const char *path, lxw_error rc,
-    const char *what)
+int
+xlsx_fail(struct uimp_err *e, const char *path, int rc, const char *what)
 {
 	char msg[160];
 	size_t n;
@@ -146,7 +145,7 @@ book_new(lxw_workbook **out, const char *path, int constant_memory,
 		props.created = (time_t)t;
 		if ((rc = workbook_set_properties(wb, &props)) !=
 		    LXW_NO_ERROR) {
-			status = write_fail(e, path, rc,
+			status = xlsx_fail(e, path, rc,
 			    "cannot set the document properties");
 			goto out;
 		}
@@ -216,7 +215,7 @@ users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
 		rc = worksheet_set_column_opt(ws, col, col, column_width(f),
 		    is_text_column(f) ? st->text : NULL, NULL);
 		if (rc != LXW_NO_ERROR)
-			return write_fail(e, path, rc, "cannot set a column");
+			return xlsx_fail(e, path, rc, "cannot set a column");
 	}
 	for (col = 0; col < n; col++) {
 		f = fields[col];
@@ -225,7 +224,7 @@ users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
 		    uimp_field_info(f)->flags & UIMP_FIELD_REQUIRED ?
 		    st->required : st->optional);
 		if (rc != LXW_NO_ERROR)
-			return write_fail(e, path, rc,
+			return xlsx_fail(e, path, rc,
 			    "cannot write the header");
 	}
 	worksheet_freeze_panes(ws, 1, 0);
@@ -252,7 +251,7 @@ header_note(lxw_worksheet *ws, lxw_col_t col, int f,
 	co.author = "userimp";
 	if ((rc = worksheet_write_comment_opt(ws, 0, col, note, &co)) !=
 	    LXW_NO_ERROR)
-		return write_fail(e, path, rc, "cannot write a header note");
+		return xlsx_fail(e, path, rc, "cannot write a header note");
 	return 0;
 }
 
@@ -288,7 +287,7 @@ column_validation(lxw_worksheet *ws, lxw_col_t col, int f,
 	dv.error_message = msg;
 	if ((rc = worksheet_data_validation_range(ws, 1, col, LAST_ROW, col,
 	    &dv)) != LXW_NO_ERROR)
-		return write_fail(e, path, rc, "cannot add a validation");
+		return xlsx_fail(e, path, rc, "cannot add a validation");
 	return 0;
 }
 
@@ -332,7 +331,7 @@ instructions(lxw_worksheet *ws, const struct styles *st, const int *fields,
 			    st->text);
 	}
 	if (rc != LXW_NO_ERROR)
-		return write_fail(e, path, rc, "cannot write the instructions");
+		return xlsx_fail(e, path, rc, "cannot write the instructions");
 	worksheet_freeze_panes(ws, 1, 0);
 	return 0;
 }
@@ -368,7 +367,7 @@ xlsx_template_write(const char *path, const struct uimp_policy *pol,
 	rc = workbook_close(wb);
 	wb = NULL;
 	if (rc != LXW_NO_ERROR)
-		status = write_fail(e, path, rc, "cannot write the workbook");
+		status = xlsx_fail(e, path, rc, "cannot write the workbook");
 out:
 	if (wb != NULL)
 		lxw_workbook_free(wb);
@@ -515,7 +514,7 @@ xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
 			uimp_field_header(f, h, sizeof(h));
 			snprintf(what, sizeof(what), "cannot write row %lu, "
 			    "column %s", (unsigned long)x->row + 1, h);
-			x->failed = write_fail(&x->err, x->path, rc, what);
+			x->failed = xlsx_fail(&x->err, x->path, rc, what);
 			goto out;
 		}
 	}
@@ -540,7 +539,7 @@ xlsx_export_close(struct xlsx_out *x, struct uimp_err *e)
 		if (e != NULL)
 			*e = x->err;
 	} else if ((rc = workbook_close(x->wb)) != LXW_NO_ERROR)
-		status = write_fail(e, x->path, rc,
+		status = xlsx_fail(e, x->path, rc,
 		    "cannot write the workbook");
 	free(x->path);
 	free(x->fields);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "progress.h"
@@ -133,7 +134,9 @@ summary(const char *file, const struct uimp_summary *s)
 	if (s->generated)
 		fprintf(stderr, ", %lu password%s %sgenerated", s->generated,
 		    s->generated == 1 ? "" : "s", dry ? "to be " : "");
-	if (s->aborted)
+	if (s->refused)
+		fprintf(stderr, "; refused, no user written");
+	else if (s->aborted)
 		fprintf(stderr, "; aborted, no user written");
 	fprintf(stderr, "%s\n", job);
 }
@@ -161,6 +164,49 @@ delivery_rules(const struct uimp_import_opts *o)
 	if (o->invite_template && !o->invite_dir &&
 	    !(o->flags & UIMP_IMPORT_SENDMAIL)) {
 		warnx("--invite-template needs --invite DIR or --sendmail");
+		usage(stderr, EXIT_USAGE);
+	}
+}
+
+/* Whether paths a and b name one file (b may not exist yet). */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * The files a run writes hold passwords: never the standard output, never
+ * one another, never the input.
+ */
+static void
+distinct_outputs(const struct uimp_import_opts *o, const char *input)
+{
+	const char *out[] = { o->errors_path, o->credentials };
+	const char *name[] = { "--errors", "--credentials" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (out[i] == NULL)
+			continue;
+		if (strcmp(out[i], "-") == 0) {
+			warnx("%s needs a file name, not the standard output: "
+			    "it holds passwords", name[i]);
+			usage(stderr, EXIT_USAGE);
+		}
+		if (same_file(out[i], input)) {
+			warnx("%s '%s' is the input file", name[i], out[i]);
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (out[0] && out[1] && same_file(out[0], out[1])) {
+		warnx("--errors and --credentials name one file, '%s'",
+		    out[0]);
 		usage(stderr, EXIT_USAGE);
 	}
 }
@@ -346,6 +392,7 @@ run_import(int argc, char *argv[], int check)
 	argv += optind;
 	if (argc != 1)
 		usage(stderr, EXIT_USAGE);
+	distinct_outputs(&o, argv[0]);
 	if (opt.json) {
 		file_json = xjson(argv[0]);
 		printf("{\"file\": %s,\n  \"findings\": [", file_json);
@@ -371,10 +418,11 @@ run_import(int argc, char *argv[], int check)
 		    "\"updated\": %lu, \"unchanged\": %lu, \"rejected\": %lu, "
 		    "\"passwords_kept\": %lu, \"warnings\": %lu, "
 		    "\"blocked\": %lu, \"generated\": %lu, "
-		    "\"aborted\": %s}\n}\n", sum.rows, sum.inserted,
-		    sum.updated, sum.unchanged, sum.rejected,
+		    "\"aborted\": %s, \"refused\": %s}\n}\n", sum.rows,
+		    sum.inserted, sum.updated, sum.unchanged, sum.rejected,
 		    sum.passwords_kept, sum.warnings, sum.blocked,
-		    sum.generated, sum.aborted ? "true" : "false");
+		    sum.generated, sum.aborted ? "true" : "false",
+		    sum.refused ? "true" : "false");
 	}
 	free(maps);
 	free((char *)o.options_text);

@@ -297,21 +297,32 @@ get_password(const char *username)
 	return (size_t)n;
 }
 
-/* s as a CSV field into line at *at: quoted when it must be. */
+/*
+ * s as a CSV field into line at *at, quoted when it must be, and the
+ * separator sep after it; the caller made sure it fits (csv_room()).
+ */
 static void
-csv_field(const char *s, size_t *at)
+csv_field(const char *s, size_t *at, char sep)
 {
 	int q = strpbrk(s, ",\"\r\n") != NULL;
 
 	if (q)
 		line[(*at)++] = '"';
-	for (; *s && *at < sizeof(line) - 4; s++) {
+	for (; *s; s++) {
 		if (*s == '"')
 			line[(*at)++] = '"';
 		line[(*at)++] = *s;
 	}
 	if (q)
 		line[(*at)++] = '"';
+	line[(*at)++] = sep;
+}
+
+/* The most bytes csv_field() writes for s: every byte doubled, quotes. */
+static size_t
+csv_room(const char *s)
+{
+	return 2 * strlen(s) + 3;
 }
 
 /*
@@ -327,6 +338,10 @@ write_credentials(const char *path, const struct who *w)
 	size_t off;
 	int fd, saved;
 
+	if (sizeof(head) + csv_room(w->username) + csv_room(w->email) +
+	    csv_room(pw) > sizeof(line))
+		bailx(EXIT_INTERNAL, "%s: the username and email are too long "
+		    "for a credentials line; nothing changed", w->username);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1 && errno == EEXIST)
@@ -338,12 +353,9 @@ write_credentials(const char *path, const struct who *w)
 	creds_made = path;
 	memcpy(line, head, sizeof(head) - 1);
 	at = sizeof(head) - 1;
-	csv_field(w->username, &at);
-	line[at++] = ',';
-	csv_field(w->email, &at);
-	line[at++] = ',';
-	csv_field(pw, &at);
-	line[at++] = '\n';
+	csv_field(w->username, &at, ',');
+	csv_field(w->email, &at, ',');
+	csv_field(pw, &at, '\n');
 	for (off = 0; off < at; off += (size_t)k) {
 		k = write(fd, line + off, at - off);
 		if (k == -1 && errno == EINTR)

@@ -541,7 +541,7 @@ csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
 		goto out;
 	}
 	buf_reset(&c->text);
-	if ((c->fd = open(path, O_RDONLY)) == -1) {
+	if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		rc = uimp_err_set(e, UIMP_EIO, errno, display, "cannot open");
 		goto out;
 	}

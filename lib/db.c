@@ -75,10 +75,11 @@ static const char *const sql[ST_COUNT] = {
 	[ST_BLOCK] = "UPDATE users SET status = 'blocked', updated_at = ?2 "
 	    "WHERE id = ?1",
 	[ST_CHANGE_NEW] = "INSERT INTO job_changes (job_id, user_id, action, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4)",
-	[ST_CHANGE_SNAP] = "INSERT INTO job_changes (job_id, user_id, action, "
-	    "before, updated_at) SELECT ?1, id, ?3, " USER_JSON ", ?4 "
+	    "username, updated_at) SELECT ?1, id, ?3, username, ?4 "
 	    "FROM users WHERE id = ?2",
+	[ST_CHANGE_SNAP] = "INSERT INTO job_changes (job_id, user_id, action, "
+	    "username, before, updated_at) SELECT ?1, id, ?3, username, "
+	    USER_JSON ", ?4 FROM users WHERE id = ?2",
 	[ST_FINDING] = "INSERT INTO job_findings (job_id, row, column_name, "
 	    "field, severity, code, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_ROW] = "INSERT OR REPLACE INTO job_rows (job_id, row, cells) "
@@ -169,6 +170,7 @@ static const char schema_v2[] =
 	"  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,\n"
 	"  user_id INTEGER NOT NULL,\n"
 	"  action TEXT NOT NULL,\n"
+	"  username TEXT NOT NULL,\n"
 	"  before TEXT,\n"
 	"  updated_at TEXT\n"
 	");\n"
@@ -326,7 +328,7 @@ out:
 static int
 create_file(const char *path, struct uimp_err *e)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 	if (fd == -1 && errno == EEXIST)
 		return UIMP_OK;
@@ -1141,6 +1143,13 @@ db_job_finish(struct uimp_db *db, long long id, const struct job *j,
 }
 
 int
+db_job_change_undo(struct uimp_db *db, struct uimp_err *e)
+{
+	return exec(db, "DELETE FROM job_changes WHERE id = (SELECT max(id) "
+	    "FROM job_changes)", "cannot write the job", e);
+}
+
+int
 db_job_change(struct uimp_db *db, long long job, long long user_id,
     int action, const char *updated_at, struct uimp_err *e)
 {
@@ -1658,18 +1667,17 @@ user_quote(char *out, size_t outsz, const unsigned char *name,
  * The users job id changed that changed again after it: a later job
  * changed them (job_changes), another program did (updated_at is not what
  * the job left), they are gone, or (removed by the job) their id is taken.
- * Only a user's last change in job id counts.  Columns: user id, name
- * (as the job found the user: the id may be another user's now), the
- * first later job or NULL.
+ * A user is the id and the username together: SQLite gives the id of a
+ * removed user to the next one made.  Only a user's last change in job
+ * id counts.  Columns: user id, name (as the job found the user), the
+ * first later job or NULL, the other user who has the id now or NULL.
  */
 static const char revert_conflicts_sql[] =
-	"SELECT c.user_id, coalesce(json_extract(c.before, '$.username'), "
-	"u.username, "
-	"(SELECT json_extract(l.before, '$.username') FROM job_changes l "
-	"WHERE l.user_id = c.user_id AND l.job_id > c.job_id AND "
-	"l.before IS NOT NULL ORDER BY l.id LIMIT 1)), "
+	"SELECT c.user_id, c.username, "
 	"(SELECT min(l.job_id) FROM job_changes l WHERE "
-	"l.user_id = c.user_id AND l.job_id > c.job_id) "
+	"l.user_id = c.user_id AND l.job_id > c.job_id), "
+	"CASE WHEN u.username = c.username COLLATE NOCASE THEN NULL "
+	"ELSE u.username END "
 	"FROM job_changes c LEFT JOIN users u ON u.id = c.user_id "
 	"WHERE c.job_id = ?1 AND NOT EXISTS (SELECT 1 FROM job_changes n "
 	"WHERE n.job_id = c.job_id AND n.user_id = c.user_id AND n.id > c.id) "
@@ -1677,6 +1685,7 @@ static const char revert_conflicts_sql[] =
 	"l.user_id = c.user_id AND l.job_id > c.job_id) "
 	"OR (c.action = 'remove' AND u.id IS NOT NULL) "
 	"OR (c.action <> 'remove' AND (u.id IS NULL OR "
+	"u.username <> c.username COLLATE NOCASE OR "
 	"u.updated_at IS NOT c.updated_at))) "
 	"ORDER BY c.id DESC";
 
@@ -1831,7 +1840,8 @@ revert_conflicts(struct uimp_db *db, long long id, long long rj, int force,
 {
 	struct uimp_finding f;
 	sqlite3_stmt *st;
-	char who[64], msg[160];
+	char who[64], other[64], msg[320];
+	size_t n0;
 	int rc, stop = 0;
 
 	*n = 0;
@@ -1849,6 +1859,14 @@ revert_conflicts(struct uimp_db *db, long long id, long long rj, int force,
 			snprintf(msg, sizeof(msg), "user %s changed since job "
 			    "%lld (by job %lld)", who, id,
 			    (long long)sqlite3_column_int64(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			user_quote(other, sizeof(other),
+			    sqlite3_column_text(st, 3), 0);
+			n0 = strlen(msg);
+			snprintf(msg + n0, sizeof(msg) - n0, "; it is gone, and "
+			    "its id is user %s's now, whom a revert leaves "
+			    "alone", other);
+		}
 		memset(&f, 0, sizeof(f));
 		f.file = db->path;
 		f.severity = force ? UIMP_SEV_WARNING : UIMP_SEV_ERROR;
@@ -1958,8 +1976,11 @@ revert_changes(struct uimp_db *db, long long id, long long rj,
 	 * job id's rows, does not meet them.
 	 */
 	if ((rc = prep_once(db, "SELECT c.user_id, c.action, c.before, "
-	    "EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id) FROM "
-	    "job_changes c WHERE c.job_id = ?1 ORDER BY c.id DESC", &st, e)))
+	    "EXISTS (SELECT 1 FROM users u WHERE u.id = c.user_id AND "
+	    "u.username = c.username COLLATE NOCASE), EXISTS (SELECT 1 FROM "
+	    "users u WHERE u.id = c.user_id AND u.username <> c.username "
+	    "COLLATE NOCASE) FROM job_changes c WHERE c.job_id = ?1 ORDER BY "
+	    "c.id DESC", &st, e)))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1967,6 +1988,13 @@ revert_changes(struct uimp_db *db, long long id, long long rj,
 		action = (const char *)sqlite3_column_text(st, 1);
 		before = (const char *)sqlite3_column_text(st, 2);
 		exists = sqlite3_column_int(st, 3);
+		/*
+		 * The id is another user's now (--force): the job's user
+		 * cannot come back under it, and that other user is not
+		 * the job's to touch.
+		 */
+		if (sqlite3_column_int(st, 4))
+			continue;
 		if (action && strcmp(action, "insert") == 0) {
 			/* gone already (force): nothing to remove */
 			if (exists && (rc = remove_user(db, rj, uid, e)))

@@ -2,6 +2,7 @@
  * export.c: users out of the store as CSV, JSON or xlsx, and the import
  * template, each written whole or not at all.
  */
+#define _GNU_SOURCE	/* mkostemp */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +70,7 @@ out_open(struct out *o, const char *path, int format, int secret, int force,
 		if ((o->spool = malloc(strlen(dir) + 32)) == NULL)
 			return nomem(e);
 		sprintf(o->spool, "%s/userimp-out.XXXXXX", dir);
-		if ((fd = mkstemp(o->spool)) == -1) {
+		if ((fd = mkostemp(o->spool, O_CLOEXEC)) == -1) {
 			free(o->spool);
 			o->spool = NULL;
 			return uimp_err_set(e, UIMP_EWRITE, errno, dir, "cannot "
@@ -89,7 +90,8 @@ out_open(struct out *o, const char *path, int format, int secret, int force,
 		o->path = o->a.tmp;
 		return UIMP_OK;
 	}
-	if ((fd = dup(o->a.fd)) == -1 || (o->f = fdopen(fd, "w")) == NULL) {
+	if ((fd = fcntl(o->a.fd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    (o->f = fdopen(fd, "w")) == NULL) {
 		if (fd != -1)
 			close(fd);
 		atomic_abort(&o->a);
@@ -106,7 +108,7 @@ copy_out(const char *path, struct uimp_err *e)
 	ssize_t n, w, off;
 	int fd, rc = UIMP_OK;
 
-	if ((fd = open(path, O_RDONLY)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot read");
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (off = 0; off < n; off += w)

@@ -3,19 +3,26 @@
  * the rules and the store, hash the passwords, then write in one
  * transaction with the job record.
  */
+#define _GNU_SOURCE	/* mkostemp */
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
 
 #include "internal.h"
 
 #define BATCH		256	/* rows hashed together */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
 #define SPOOL_BUF	(64UL << 10)	/* the spool's stdio buffer */
+#define GEN_MAX		1100	/* a generated password's buffer: the
+				 * policy's longest, 1024, and its NUL */
 
 enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
 
@@ -90,8 +97,12 @@ struct ctx {
 	unsigned long			 cells_kept; /* bytes in the job's rows */
 	int				 cells_full; /* no more cells kept */
 	int				 plans_hold; /* nobody wrote since */
+	int				 committed; /* the store has the run */
 
 	char				*spoolbuf; /* c->spool's stdio buffer */
+	unsigned char			 genkey[32]; /* generated passwords
+						 * are spooled encrypted
+						 * with it */
 	struct uimp_reader		*rd;
 	struct table_out		*errors; /* --errors */
 	const char			**ecells; /* a row of it */
@@ -985,6 +996,40 @@ struct spooled {
 	size_t		off[UIMP_F_COUNT];
 };
 
+/*
+ * A generated password goes to the spool, a file on disk, encrypted with
+ * the run's key (ChaCha20, the row number as the nonce); the key never
+ * leaves memory.  spool_unseal() decrypts it in place.
+ */
+static int
+spool_secret(struct ctx *c, const struct rec *r, FILE *f)
+{
+	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+	unsigned char sealed[GEN_MAX];
+	int rc;
+
+	if (r->genlen > sizeof(sealed))
+		UIMP_BUG("a generated password longer than %zu", sizeof(sealed));
+	memcpy(nonce, &r->row, sizeof(r->row) < sizeof(nonce) ?
+	    sizeof(r->row) : sizeof(nonce));
+	crypto_stream_chacha20_xor(sealed, (const unsigned char *)r->gen,
+	    r->genlen, nonce, c->genkey);
+	rc = fwrite(sealed, r->genlen, 1, f) == 1 ? 0 : -1;
+	explicit_bzero(sealed, sizeof(sealed));
+	return rc;
+}
+
+static void
+spool_unseal(struct ctx *c, struct rec *r)
+{
+	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+
+	memcpy(nonce, &r->row, sizeof(r->row) < sizeof(nonce) ?
+	    sizeof(r->row) : sizeof(nonce));
+	crypto_stream_chacha20_xor((unsigned char *)r->gen,
+	    (const unsigned char *)r->gen, r->genlen, nonce, c->genkey);
+}
+
 static int
 spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
 {
@@ -1004,7 +1049,7 @@ spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
 	if (fwrite(&h, sizeof(h), 1, c->spool) != 1 ||
 	    (h.memlen && fwrite(r->mem.s, h.memlen, 1, c->spool) != 1) ||
 	    (h.hashlen && fwrite(r->hash, h.hashlen, 1, c->spool) != 1) ||
-	    (h.genlen && fwrite(r->gen, h.genlen, 1, c->spool) != 1))
+	    (h.genlen && spool_secret(c, r, c->spool) != 0))
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
 		    "cannot write a temporary file");
 	c->spooled++;
@@ -1035,9 +1080,11 @@ spool_read(struct ctx *c, struct rec *r, int *more, struct uimp_err *e)
 	r->mem.len = h.memlen;
 	if (r->hash)
 		r->hash[h.hashlen] = '\0';
+	r->row = h.row;
 	if (r->gen) {
 		r->gen[h.genlen] = '\0';
 		r->genlen = h.genlen;
+		spool_unseal(c, r);
 	}
 	r->row = h.row;
 	r->present = h.present;
@@ -1124,7 +1171,7 @@ blank_row(const struct uimp_row *row)
 static int
 generate(struct ctx *c, struct rec *r, struct uimp_err *e)
 {
-	char pw[1100];
+	char pw[GEN_MAX];
 	int rc;
 
 	if ((rc = uimp_password_generate(&c->pol, pw, sizeof(pw), e)))
@@ -1249,18 +1296,31 @@ deliver(struct ctx *c, struct rec *r, const struct user *u,
 	return rc;
 }
 
+/* A generated password that no new user will get: wiped, not counted. */
+static void
+drop_generated(struct ctx *c, struct rec *r)
+{
+	explicit_bzero(r->gen, r->genlen);
+	free(r->gen);
+	free(r->hash);
+	r->gen = r->hash = NULL;
+	r->genlen = 0;
+	c->sum->generated--;
+}
+
 /* Write one spooled row inside the transaction. */
 static int
 commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 {
 	struct user out;
-	struct uimp_err we;
+	struct uimp_err we, e2;
 	const char *hash;
 	long long id;
 	int rc, found, haspw = r->filled >> UIMP_F_PASSWORD & 1;
 
 	memset(&out, 0, sizeof(out));
-	if (r->hash)
+	/* a generated password is for a new user only: see below */
+	if (r->hash && r->gen == NULL)
 		r->filled |= 1UL << UIMP_F_PASSWORD;
 	c->row_bad = 0;
 	/*
@@ -1270,6 +1330,8 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 	if (c->plans_hold && (r->action == ACT_UNCHANGED ||
 	    (r->action == ACT_INSERT && r->hash != NULL))) {
 		memcpy(out.v, r->v, sizeof(out.v));
+		if (r->gen)
+			r->filled |= 1UL << UIMP_F_PASSWORD;
 		goto write;
 	}
 	if ((rc = db_user_find(c->db, r->v[c->key], c->key == UIMP_F_EMAIL,
@@ -1277,6 +1339,14 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 		return rc;
 	if ((rc = plan_row(c, r, found ? &c->stored : NULL, &out, e)))
 		return rc;
+	/*
+	 * Another process created the user meanwhile: the row updates it,
+	 * and the password made for a new user is dropped, never set.
+	 */
+	if (r->gen && r->action == ACT_INSERT)
+		r->filled |= 1UL << UIMP_F_PASSWORD;
+	else if (r->gen)
+		drop_generated(c, r);
 	if (!c->row_bad && haspw && r->hash == NULL &&
 	    (r->action == ACT_INSERT || (r->action == ACT_UPDATE &&
 	    (c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))))
@@ -1301,8 +1371,12 @@ write:
 		/* the row as it was, for jobs revert, then the change */
 		rc = db_job_change(c->db, c->sum->job, out.id, CH_UPDATE,
 		    c->now, &we);
-		if (rc == UIMP_OK)
-			rc = db_user_update(c->db, &out, hash, c->now, &we);
+		if (rc == UIMP_OK &&
+		    (rc = db_user_update(c->db, &out, hash, c->now, &we)) ==
+		    UIMP_EINVAL && db_job_change_undo(c->db, &e2) != UIMP_OK) {
+			*e = e2;
+			return e2.status;
+		}
 	} else
 		rc = UIMP_OK;
 	if (rc == UIMP_OK && r->action == ACT_INSERT && r->gen)
@@ -1370,6 +1444,8 @@ commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 		if (!c->row_bad)
 			continue;
 		c->sum->rejected++;
+		if (r.gen)
+			drop_generated(c, &r);
 		if ((rc = errors_values(c, &r, e)) != UIMP_OK)
 			break;
 		if ((rc = log_values(c, &r)) != UIMP_OK) {
@@ -1614,7 +1690,7 @@ over_limit(struct ctx *c, struct uimp_err *e)
 	    "refused, no user changed");
 	return uimp_err_set(e, UIMP_EREFUSED, 0, c->file, "%s by "
 	    "--max-changes %s", c->check ? "import would be refused" :
-	    "refused, no user changed,", limit);
+	    "no user changed: refused", limit);
 }
 
 /*
@@ -1675,7 +1751,7 @@ open_temp(FILE **f, struct uimp_err *e)
 	    sizeof(path))
 		return uimp_err_set(e, UIMP_EINTERNAL, 0, dir, "TMPDIR is too "
 		    "long");
-	if ((fd = mkstemp(path)) == -1)
+	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
 		    "create a temporary file");
 	unlink(path);
@@ -1691,6 +1767,10 @@ open_temp(FILE **f, struct uimp_err *e)
 static int
 spool_buffer(struct ctx *c, struct uimp_err *e)
 {
+	if (sodium_init() < 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "cannot "
+		    "start libsodium");
+	randombytes_buf(c->genkey, sizeof(c->genkey));
 	if ((c->spoolbuf = malloc(SPOOL_BUF)) == NULL)
 		return nomem(e);
 	if (setvbuf(c->spool, c->spoolbuf, _IOFBF, SPOOL_BUF) != 0)
@@ -1757,6 +1837,7 @@ ctx_release(struct ctx *c)
 		explicit_bzero(c->spoolbuf, SPOOL_BUF);
 		free(c->spoolbuf);
 	}
+	explicit_bzero(c->genkey, sizeof(c->genkey));
 	if (c->log)
 		fclose(c->log);
 }
@@ -1774,6 +1855,7 @@ open_outputs(struct ctx *c, struct uimp_err *e)
 	static const size_t lens[] = { 8, 5, 8 };
 	const struct uimp_import_opts *o = c->o;
 	char *from = NULL, *sendmail = NULL;
+	struct stat sb;
 	int rc;
 
 	if (o->errors_path && (rc = table_open(&c->errors, o->errors_path, 1,
@@ -1781,13 +1863,14 @@ open_outputs(struct ctx *c, struct uimp_err *e)
 		return rc;
 	if (c->check)
 		return UIMP_OK;
-	if (o->credentials && (rc = table_open(&c->creds, o->credentials, 1,
-	    0, e)) == UIMP_EINVAL)
-		return uimp_err_set(e, rc, 0, o->credentials, "exists: "
-		    "credentials are never written over a file; name a new "
-		    "one");
-	if (o->credentials && (rc != UIMP_OK || (rc = table_row(c->creds,
-	    head, lens, 3, e)) != UIMP_OK))
+	if (o->credentials && lstat(o->credentials, &sb) == 0 &&
+	    !S_ISDIR(sb.st_mode))
+		return uimp_err_set(e, UIMP_EINVAL, 0, o->credentials,
+		    "exists: credentials are never written over a file; name "
+		    "a new one");
+	if (o->credentials && ((rc = table_open(&c->creds, o->credentials, 1,
+	    0, e)) != UIMP_OK || (rc = table_row(c->creds, head, lens, 3,
+	    e)) != UIMP_OK))
 		return rc;
 	if (o->invite_dir == NULL && !(o->flags & UIMP_IMPORT_SENDMAIL))
 		return UIMP_OK;
@@ -1875,6 +1958,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 		refused = 1;
 	if ((aborted || refused) && (rc = restart(c, e)) != UIMP_OK)
 		return rc;
+	c->sum->refused = refused;
 	progress(c, UIMP_PHASE_DONE);
 	if ((rc = record_job(c, refused ? "refused" : aborted ? "aborted" :
 	    c->sum->rejected ? "partial" : "ok", sha, sheet, e)) != UIMP_OK)
@@ -1890,6 +1974,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 			unlink(o->credentials);
 		return rc;
 	}
+	c->committed = 1;
 	if (refused) {
 		*e = why;
 		return UIMP_EREFUSED;
@@ -2001,7 +2086,8 @@ out:
 		if (rc == UIMP_OK)
 			rc = rrc;
 	}
-	if (rc != UIMP_OK && rc != UIMP_EREFUSED)
+	/* a job that was committed is there, whatever failed after it */
+	if (rc != UIMP_OK && rc != UIMP_EREFUSED && !c.committed)
 		sum->job = 0;
 	uimp_reader_close(rd);
 	ctx_release(&c);

@@ -339,6 +339,8 @@ int	db_job_finish(struct uimp_db *db, long long id, const struct job *j,
  */
 int	db_job_change(struct uimp_db *db, long long job, long long user_id,
 	    int action, const char *updated_at, struct uimp_err *e);
+/* Drop the change recorded last: the write it was for was refused. */
+int	db_job_change_undo(struct uimp_db *db, struct uimp_err *e);
 int	db_job_finding(struct uimp_db *db, long long job,
 	    const struct uimp_finding *f, struct uimp_err *e);
 int	db_job_row(struct uimp_db *db, long long job, unsigned long row,

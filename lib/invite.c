@@ -1061,6 +1061,9 @@ run_sendmail(const char *sendmail, const char *path, int *status)
 		/* stdout may carry data (--json): sendmail talks on stderr */
 		if (dup2(fd, 0) == -1 || dup2(2, 1) == -1)
 			_exit(127);
+		/* nothing of ours but the message: not the store, not the
+		 * spool of the run's rows */
+		closefrom(3);
 		execv(sendmail, argv);
 		_exit(127);
 	}

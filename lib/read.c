@@ -2,6 +2,7 @@
  * read.c: opening a table whatever its format: stdin spooled to a file,
  * the format told from the name and the first bytes, the file's digest.
  */
+#define _GNU_SOURCE	/* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 			return uimp_err_set(e, UIMP_ENOMEM, 0, "-", "%s",
 			    uimp_strstatus(UIMP_ENOMEM));
 		sprintf(r->spool, "%s/userimp-stdin.XXXXXX", tmpdir);
-		if ((out = mkstemp(r->spool)) == -1 ||
+		if ((out = mkostemp(r->spool, O_CLOEXEC)) == -1 ||
 		    (r->spool_fd = dup(out)) == -1) {
 			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, r->spool,
 			    "cannot create a temporary file for standard input");
@@ -68,7 +69,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 		unlink(r->spool);
 		sprintf(r->spool, "/proc/self/fd/%d", r->spool_fd);
 		fd = STDIN_FILENO;
-	} else if ((fd = open(path, O_RDONLY)) == -1)
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot open");
 	sha256_init(&c);
 	for (;;) {

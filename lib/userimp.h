@@ -580,6 +580,8 @@ struct uimp_summary {
 	unsigned long	warnings;
 	long long	job;		/* job id, or 0 when none recorded */
 	int		aborted;	/* 1: nothing written (abort on error) */
+	int		refused;	/* 1: and the run was refused
+					 * (--max-changes, --block-missing) */
 };
 
 /*

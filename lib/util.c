@@ -233,6 +233,9 @@ atomic_open(struct atomic *a, const char *dst, int secret, int force,
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	a->secret = secret;
+	if (lstat(dst, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return uimp_err_set(e, UIMP_EINVAL, 0, dst, "is a directory: "
+		    "name a file");
 	if (!force && lstat(dst, &sb) == 0)
 		return uimp_err_set(e, UIMP_EINVAL, 0, dst, "exists: --force "
 		    "overwrites it");
@@ -254,7 +257,7 @@ atomic_open(struct atomic *a, const char *dst, int secret, int force,
 	}
 	memcpy(a->tmp, dst, dirlen);
 	strcpy(a->tmp + dirlen, ".userimp.XXXXXX");
-	if ((a->fd = mkstemp(a->tmp)) == -1) {
+	if ((a->fd = mkostemp(a->tmp, O_CLOEXEC)) == -1) {
 		uimp_err_set(e, UIMP_EWRITE, errno, dst, "cannot create a file "
 		    "beside it");
 		free(a->tmp);

@@ -2125,7 +2125,7 @@ not_zip(const char *path, const char *display, struct uimp_err *e)
 	FILE *fp;
 	size_t n = 0;
 
-	if ((fp = fopen(path, "rb")) != NULL) {
+	if ((fp = fopen(path, "rbe")) != NULL) {
 		n = fread(head, 1, sizeof(head), fp);
 		fclose(fp);
 	}

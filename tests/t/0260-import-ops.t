@@ -3,7 +3,7 @@
 # --credentials and --must-change, --block-missing with --max-changes,
 # and the record of what each run changed.
 cd "${0%/*}" && . ../lib.sh
-plan 77
+plan 89
 PY=/usr/bin/python3
 
 new_store db
@@ -100,6 +100,22 @@ check_same "and the run left no job" "$(sql db "select count(*) from jobs
     where file = 'two.csv'")" 1
 check_exit 2 "--errors with an empty name is a usage error" \
 	userimp import -d db --errors '' two.csv
+check_exit 2 "--errors - (the standard output) is refused: passwords" \
+	userimp import -d db --errors - two.csv
+check_exit 2 "--errors naming the input file is refused" \
+	userimp import -d db --errors two.csv two.csv
+check_exit 2 "also through another path to it" \
+	userimp import -d db --errors ./two.csv two.csv
+check_exit 2 "--errors naming a directory" \
+	userimp import -d db --errors . two.csv
+check_grep "says so" 'is a directory' err
+check_exit 2 "--errors and --credentials naming one file" \
+	userimp import -d db --errors same.csv --generate-passwords \
+	--credentials same.csv two.csv
+check_exit 2 "--credentials -" \
+	userimp import -d db --generate-passwords --credentials - two.csv
+check_same "the input is as it was" "$(sed -n 3p two.csv)" \
+	'fay,FayPass55,not-an-email,Fay,Gil'
 
 # generated passwords
 
@@ -168,7 +184,7 @@ check "leaves no credentials file" test ! -e c2.csv
 check_same "and no user" \
 	"$(sql db "select count(*) from users where username = 'ida'")" 0
 (umask 000 && userimp import -q -d db --on-error skip \
-	--generate-passwords --credentials c3.csv gen2.csv)
+	--generate-passwords --credentials c3.csv gen2.csv 2>/dev/null)
 check_same "under umask 000 the credentials file is still 0600" \
 	"$(stat -c %a c3.csv)" 600
 check_same "the job counts the generated passwords" \
@@ -191,6 +207,13 @@ check_exit 1 "--block-missing --max-changes 10% on half the users" \
 check_grep "says why: how many it would block, of how many" \
 	'would update 0 and block 10 of the 20 users in the store \(50\.0%\)' err
 check_grep "and that nothing changed" 'refused, no user changed' err
+check_grep "the summary line says refused" '; refused, no user written' err
+userimp import -d sync --json --block-missing --max-changes 10% half.csv \
+	> refused.json 2>/dev/null
+check_same "--json: aborted and refused, exit 1 in the error" \
+	"$(/usr/bin/python3 -c 'import json; d = json.load(open("refused.json"))
+print(d["summary"]["aborted"], d["summary"]["refused"], d["error"]["exit"])')" \
+	"True True 1"
 sql sync 'select * from users order by id' > after.txt
 check "no user changed" cmp -s before.txt after.txt
 check_same "the refusal is recorded in the job" \
@@ -247,4 +270,15 @@ check_same "a block records the user as it was (active)" \
 	    and action = 'update'")" \
 	active
 
+# a policy that asks for long passwords gets them
+new_store long
+userimp config -q -d long password.max_length 1024
+userimp config -q -d long password.min_length 1000
+printf 'username,email,first_name,last_name\nzz,zz@example.com,Zed,Zee\n' \
+	> zz.csv
+check_exit 0 "--generate-passwords under a 1000-character minimum" \
+	userimp import -d long --generate-passwords --credentials zz-cred.csv \
+	zz.csv
+check_same "the password has 1000 characters" \
+	"$(sed -n 2p zz-cred.csv | cut -d, -f3 | tr -d '\r\n' | wc -c)" 1000
 test_done

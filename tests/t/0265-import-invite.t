@@ -2,7 +2,7 @@
 # import --invite and --sendmail: a welcome message per new user with a
 # generated password, in a maildir outbox or through a fake sendmail;
 # read back by Python's email module.
-cd "${0%/*}" && . ../lib.sh && plan 31
+cd "${0%/*}" && . ../lib.sh && plan 35
 PY=/usr/bin/python3
 
 # parse DIR: "address|display name|subject|password" per message, sorted,
@@ -102,6 +102,7 @@ mkdir sent
 cat > sm <<EOF
 #!/bin/sh
 echo "\$*" >> "$PWD/sm.args"
+for f in /proc/\$\$/fd/*; do readlink "\$f"; done >> "$PWD/sm.fds"
 cat > "$PWD/sent/msg.\$\$"
 EOF
 chmod +x sm
@@ -119,6 +120,8 @@ check_same "each message to its user, with the password" "$(cat parsed2)" \
 "ned@example.com|Ned Oz|Your new account|$(grep '^ned,' c5.csv | tr -d '\r' | cut -d, -f3)
 ola@example.com|Ola Pi|Your new account|$(grep '^ola,' c5.csv | tr -d '\r' | cut -d, -f3)"
 check_same "the private folder is gone" "$(ls tmpdir | wc -l)" 0
+check_nogrep "sendmail gets no descriptor of the store" "$PWD/db" sm.fds
+check_nogrep "nor of the run's unnamed files" "(deleted)" sm.fds
 
 printf '#!/bin/sh\ncat > /dev/null\nexit 75\n' > sm
 printf 'username,email,first_name,last_name\n%s\n' \
@@ -131,4 +134,8 @@ check_grep -F "naming the address and the status" \
 check_same "the user was made all the same" \
 	"$(sql db "select count(*) from users where username = 'pat'")" 1
 check_same "and the message waits in new/" "$(ls box6/new | wc -l)" 1
+check_grep "the summary says what was written, with its job" \
+	'sm2.csv: 1 row: 1 inserted.*\(job [0-9]+\)' err
+check_same "exit status 5, after the summary" "$(tail -1 err | cut -c1-15)" \
+	"userimp-import:"
 test_done

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Another process writes between the planning of an import and its commit:
 # the commit plans again against what is there then.
-cd "${0%/*}" && . ../lib.sh && plan 12
+cd "${0%/*}" && . ../lib.sh && plan 16
 
 new_store db
 printf 'Username,Password,Email,First Name,Last Name\n%s\n' \
@@ -78,4 +78,31 @@ check_exit 4 "with --wait 0 the second writer exits 4" \
 check_grep -F "saying the store is locked" "locked" err
 wait $holder
 check_same "and wrote nothing, not even a job" "$(sha256sum db)" "$sum_before"
+# a generated password is for a new user: when another process creates
+# the user between the planning and the commit, it is dropped, not set
+/usr/bin/python3 - <<'PY' &
+import sqlite3, time
+c = sqlite3.connect("db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+c.execute("""INSERT INTO users (username, email, password_hash, first_name,
+    last_name, created_at, updated_at) VALUES ('gg', 'gg@other.example',
+    'theirs', 'Gee', 'Other', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')""")
+open("ready2", "w").close()
+time.sleep(3)
+c.execute("COMMIT")
+PY
+writer=$!
+while [ ! -e ready2 ]; do sleep 0.1; done
+printf 'Username,Email,First Name,Last Name\n%s\n' \
+	'gg,gg@example.com,Gee,Mine' > gg.csv
+check_exit 0 "an import with --generate-passwords --update-passwords waits" \
+	userimp import -d db --wait 20 --generate-passwords \
+	--update-passwords --credentials gg-cred.csv gg.csv
+wait $writer
+check_same "the user the other process made keeps its password" \
+	"$(sql db "select password_hash, last_name from users
+	    where username = 'gg'")" "theirs|Mine"
+check_same "the credentials file names nobody" "$(wc -l < gg-cred.csv)" 1
+check_grep "and no password counts as generated" \
+	'1 row: 0 inserted, 1 updated, 0 unchanged, 0 rejected \(job' err
 test_done

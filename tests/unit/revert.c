@@ -379,8 +379,15 @@ main(void)
 	    "another program's new user gets that id");
 	rc = revert(16, 0, &s, &sum, &e);
 	ok(rc == UIMP_EREFUSED, "revert of job 16 is refused");
-	is(s.msgs, "user 'other' changed since job 16", "naming the user "
-	    "removed");
+	is(s.msgs, "user 'other' changed since job 16; it is gone, and its "
+	    "id is user 'late''s now, whom a revert leaves alone", "naming "
+	    "the user removed and the one with the id now");
+	rc = revert(16, 1, &s, &sum, &e);
+	ok(rc == UIMP_OK && sum.inserted == 0 && sum.updated == 0,
+	    "--force leaves that other user alone");
+	is(sql_rows("SELECT username FROM users WHERE id = (SELECT user_id "
+	    "FROM job_changes WHERE job_id = 16)"), "late", "late is as "
+	    "another program made them");
 
 	/* a locked store */
 	ok(sqlite3_open(db, &lock) == SQLITE_OK &&

@@ -34,11 +34,12 @@ else
 Q = @
 endif
 
-CMDS = import check config template export jobs user
+CMDS = import check config template export jobs user groups labels fields
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libuserimp.a
-CMD_COMMON = $(BUILD)/cmd/cmd.o $(BUILD)/cmd/run.o $(BUILD)/cmd/progress.o
+CMD_COMMON = $(BUILD)/cmd/cmd.o $(BUILD)/cmd/run.o $(BUILD)/cmd/progress.o \
+	$(BUILD)/cmd/dircmd.o
 BINS = $(BUILD)/userimp $(CMDS:%=$(BUILD)/userimp-%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS = $(UNIT_SRC:%.c=$(BUILD)/%)

@@ -34,50 +34,13 @@ usage(FILE *f, int code)
 	finish(code);
 }
 
-/* Parse a comma-separated list of fields into fields[], at most max. */
-static size_t
-parse_columns(char *list, int *fields, size_t max)
-{
-	char *tok, *save;
-	size_t n = 0, i;
-	int f, active;
-	const char *near;
-
-	for (tok = strtok_r(list, ",", &save); tok;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((f = uimp_field_lookup(tok, &active)) < 0) {
-			near = uimp_field_nearest(tok);
-			if (near)
-				warnx("--columns: no field '%s' (did you "
-				    "mean '%s'?)", tok, near);
-			else
-				warnx("--columns: no field '%s'; "
-				    "userimp-fields(5) lists them", tok);
-			usage(stderr, EXIT_USAGE);
-		}
-		for (i = 0; i < n; i++)
-			if (fields[i] == f) {
-				warnx("--columns: '%s' twice", tok);
-				usage(stderr, EXIT_USAGE);
-			}
-		if (n == max)
-			usage(stderr, EXIT_USAGE);
-		fields[n++] = f;
-	}
-	if (n == 0) {
-		warnx("--columns: no field named");
-		usage(stderr, EXIT_USAGE);
-	}
-	return n;
-}
-
 int
 main(int argc, char *argv[])
 {
 	struct uimp_export_opts o;
 	struct uimp_err e;
 	const char *out = "-", *format = NULL;
-	int fields[UIMP_F_COUNT], ch;
+	int ch;
 	unsigned long n;
 
 	memset(&o, 0, sizeof(o));
@@ -94,9 +57,8 @@ main(int argc, char *argv[])
 			format = optarg;
 			break;
 		case OPT_COLUMNS:
-			o.nfields = parse_columns(optarg, fields,
-			    UIMP_F_COUNT);
-			o.fields = fields;
+			/* lib/ knows the store's names too */
+			o.columns = optarg;
 			break;
 		case OPT_STATUS:
 			o.status = optarg;

@@ -4,6 +4,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 static const struct option longopts[] = {
 	COMMON_LONGOPTS,
 	{ "mode",		required_argument, NULL, OPT_MODE },
+	{ "key",		required_argument, NULL, OPT_KEY },
+	{ "create-groups",	no_argument,       NULL, OPT_CREATE_GROUPS },
 	{ "on-error",		required_argument, NULL, OPT_ON_ERROR },
 	{ "dry-run",		no_argument,       NULL, OPT_DRY_RUN },
 	{ "sheet",		required_argument, NULL, OPT_SHEET },
@@ -23,6 +26,7 @@ static const struct option longopts[] = {
 	{ "update-passwords",	no_argument,       NULL, OPT_UPDATE_PASSWORDS },
 	{ "ignore-unknown",	no_argument,       NULL, OPT_IGNORE_UNKNOWN },
 	{ "delimiter",		required_argument, NULL, OPT_DELIMITER },
+	{ "encoding",		required_argument, NULL, OPT_ENCODING },
 	{ "errors",		required_argument, NULL, OPT_ERRORS },
 	{ "generate-passwords",	no_argument,       NULL,
 	    OPT_GENERATE_PASSWORDS },
@@ -48,27 +52,29 @@ usage(FILE *f, int code)
 	if (checking)
 		fprintf(f, "usage: userimp check [-qv] [-d db] [--json] "
 		    "[--mode upsert|insert|update]\n"
-		    "\t[--sheet name|n] [--map header=field] [--empty "
-		    "keep|clear] [--ignore-unknown]\n"
-		    "\t[--update-passwords] [--generate-passwords] "
-		    "[--block-missing]\n"
-		    "\t[--max-changes n|p%%] [--errors file] [--delimiter c] "
-		    "[--progress | --no-progress]\n"
-		    "\t[--wait seconds] file\n");
+		    "\t[--key username|email] [--sheet name|n] [--map "
+		    "header=field] [--empty keep|clear]\n"
+		    "\t[--ignore-unknown] [--create-groups] "
+		    "[--update-passwords] [--generate-passwords]\n"
+		    "\t[--block-missing] [--max-changes n|p%%] [--errors file] "
+		    "[--delimiter c]\n"
+		    "\t[--encoding name] [--progress | --no-progress] "
+		    "[--wait seconds] file\n");
 	else
 		fprintf(f, "usage: userimp import [-qv] [-d db] [-j n] "
 		    "[--json] [--dry-run]\n"
-		    "\t[--mode upsert|insert|update] [--on-error abort|skip] "
-		    "[--sheet name|n]\n"
-		    "\t[--map header=field] [--empty keep|clear] "
-		    "[--ignore-unknown]\n"
-		    "\t[--update-passwords] [--errors file] "
+		    "\t[--mode upsert|insert|update] [--key username|email] "
+		    "[--on-error abort|skip]\n"
+		    "\t[--sheet name|n] [--map header=field] [--empty "
+		    "keep|clear] [--ignore-unknown]\n"
+		    "\t[--create-groups] [--update-passwords] [--errors file] "
 		    "[--generate-passwords]\n"
 		    "\t[--credentials file] [--must-change] [--invite dir] "
 		    "[--invite-template file]\n"
 		    "\t[--sendmail] [--block-missing] [--max-changes n|p%%] "
 		    "[--delimiter c]\n"
-		    "\t[--progress | --no-progress] [--wait seconds] file\n");
+		    "\t[--encoding name] [--progress | --no-progress] "
+		    "[--wait seconds] file\n");
 	finish(code);
 }
 
@@ -211,6 +217,19 @@ distinct_outputs(const struct uimp_import_opts *o, const char *input)
 	}
 }
 
+/* Whether iconv(3) converts from the encoding name (lib/ says so too). */
+static int
+known_encoding(const char *name)
+{
+	iconv_t cd;
+
+	/* "" would be the locale's encoding: not a name */
+	if (*name == '\0' || (cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
+		return 0;
+	iconv_close(cd);
+	return 1;
+}
+
 /* The options as given, for the job record (never a password: none is). */
 static char *
 options_text(int argc, char *argv[])
@@ -266,6 +285,17 @@ run_import(int argc, char *argv[], int check)
 				bad_value("--mode", optarg,
 				    "upsert, insert or update");
 			break;
+		case OPT_CREATE_GROUPS:
+			o.flags |= UIMP_IMPORT_CREATE_GROUPS;
+			break;
+		case OPT_KEY:
+			if (strcmp(optarg, "username") == 0)
+				o.key = UIMP_F_USERNAME;
+			else if (strcmp(optarg, "email") == 0)
+				o.key = UIMP_F_EMAIL;
+			else
+				bad_value("--key", optarg, "username or email");
+			break;
 		case OPT_ON_ERROR:
 			import_only("--on-error");
 			if (strcmp(optarg, "abort") == 0)
@@ -319,6 +349,12 @@ run_import(int argc, char *argv[], int check)
 			else
 				bad_value("--delimiter", optarg,
 				    "',', ';' or 'tab'");
+			break;
+		case OPT_ENCODING:
+			if (!known_encoding(optarg))
+				bad_value("--encoding", optarg, "an encoding "
+				    "iconv knows ('iconv -l' lists them)");
+			o.read.encoding = optarg;
 			break;
 		case OPT_ERRORS:
 			if (*optarg == '\0')

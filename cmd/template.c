@@ -26,6 +26,28 @@ usage(FILE *f, int code)
 	finish(code);
 }
 
+/* One column as a JSON object: after "[" when *first, else after ",". */
+static int
+print_column(const struct uimp_column *c, void *arg)
+{
+	int *first = arg;
+	char *hj, *nj, *rj, *ej;
+
+	hj = xjson(c->header);
+	nj = xjson(c->name);
+	rj = xjson(c->rule);
+	ej = xjson(c->example);
+	printf("%s\n  {\"column\": %s, \"field\": %s, \"required\": %s, "
+	    "\"rule\": %s, \"example\": %s}", *first ? "[" : ",", hj, nj,
+	    c->required ? "true" : "false", rj, ej);
+	free(hj);
+	free(nj);
+	free(rj);
+	free(ej);
+	*first = 0;
+	return 0;
+}
+
 /*
  * --json: the template's columns, as its Instructions sheet has them, as
  * one JSON array on standard output.
@@ -33,42 +55,14 @@ usage(FILE *f, int code)
 static void
 print_columns(void)
 {
-	const struct uimp_field_info *fi;
-	struct uimp_policy pol;
-	struct uimp_cost cost;
-	struct uimp_db *db;
 	struct uimp_err e;
-	char h[128], rule[1024], *hj, *rj, *ej;
-	int f, first = 1;
+	int first = 1;
 
 	memset(&e, 0, sizeof(e));
-	if (uimp_db_open(&db, db_path_opt(), UIMP_DB_READONLY, opt.wait_s,
-	    &e) != UIMP_OK)
+	if (uimp_template_columns(db_path_opt(), opt.wait_s, print_column,
+	    &first, &e) != UIMP_OK)
 		die_err(&e);
-	if (uimp_db_policy(db, &pol, &cost, &e) != UIMP_OK)
-		die_err(&e);
-	uimp_db_close(db);
-	printf("[");
-	for (f = 0; f < UIMP_F_COUNT; f++) {
-		fi = uimp_field_info(f);
-		if (fi->flags & UIMP_FIELD_EXPORT_ONLY)
-			continue;
-		uimp_field_header(f, h, sizeof(h));
-		uimp_field_rule(f, &pol, rule, sizeof(rule));
-		hj = xjson(h);
-		rj = xjson(rule);
-		ej = xjson(fi->example);
-		printf("%s\n  {\"column\": %s, \"field\": \"%s\", "
-		    "\"required\": %s, \"rule\": %s, \"example\": %s}",
-		    first ? "" : ",", hj, fi->name,
-		    (fi->flags & UIMP_FIELD_REQUIRED) ? "true" : "false", rj,
-		    ej);
-		free(hj);
-		free(rj);
-		free(ej);
-		first = 0;
-	}
-	printf("\n]\n");
+	printf("%s\n]\n", first ? "[" : "");
 }
 
 int

@@ -78,7 +78,7 @@ _userimp_parse()
 			# a subcommand, or a placeholder such as "file"
 			if ((after && depth == 0)); then
 				case $w in
-				file|dir|key|value|name|n|*[!a-z\|]*) ;;
+				file|dir|key|value|name|n|*[!a-z\|-]*) ;;
 				*)
 					_userimp_subs[$cmd]+=" ${w//|/ }"
 					# "disable | enable": one more

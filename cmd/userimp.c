@@ -24,6 +24,9 @@ static const struct {
 	{ "export",	"write users out as xlsx, CSV or JSON" },
 	{ "jobs",	"list the recorded imports, show one's findings" },
 	{ "user",	"show, disable, enable, remove one user; passwd" },
+	{ "groups",	"list and manage group types and their groups" },
+	{ "labels",	"list and manage the labels users carry" },
+	{ "fields",	"list and manage custom fields" },
 };
 
 static void

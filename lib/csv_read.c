@@ -1,14 +1,17 @@
 /*
  * csv_read.c: a streaming RFC 4180 reader for CSV and TSV files in UTF-8,
- * lenient where spreadsheet programs are.
+ * or converted to it block by block with iconv(3), lenient where
+ * spreadsheet programs are.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -41,6 +44,23 @@ struct csv {
 	unsigned long	 line;		/* the line of the next byte */
 	uint64_t	 off;		/* the offset of the next byte */
 
+	/*
+	 * Another encoding: the file's bytes wait in ibuf, and rbuf holds
+	 * them converted to UTF-8.  Line breaks stay line breaks, so lines
+	 * count as in the file; offsets count converted bytes.
+	 */
+	iconv_t		 cd;		/* (iconv_t)-1: the file is UTF-8 */
+	char		 encoding[64];	/* its name as given or found */
+	unsigned char	*ibuf;		/* RBUF_SIZE bytes */
+	size_t		 ipos;
+	size_t		 ilen;
+	int		 ieof;		/* the file's bytes all in ibuf */
+	int		 cut;		/* ibuf ends in a cut sequence */
+	int		 unit;		/* bytes of an invalid one skipped */
+	uint64_t	 inoff;		/* the file's bytes converted */
+	char		 bad_text[256];	/* uimp_reader_bad_text() */
+	char		 hint[120];	/* how to fix text that is not */
+
 	/* the header (the first record with a value): where it is not UTF-8 */
 	int		 header_seen;
 	int		 need;		/* continuation bytes to come */
@@ -67,6 +87,94 @@ struct csv {
 	struct uimp_err	 err;
 };
 
+/* Read up to n bytes of the file into p: their count, 0 at the end, -1. */
+static ssize_t
+read_some(struct csv *c, unsigned char *p, size_t n)
+{
+	ssize_t k;
+
+	for (;;) {
+		k = read(c->fd, p, n);
+		if (k == -1 && errno == EINTR)
+			continue;
+		break;
+	}
+	if (k == -1)
+		c->ioerr = errno;
+	return k;
+}
+
+/*
+ * Top up ibuf with the file's next bytes, after what is left of the last
+ * block (a sequence cut by the block's end); -1 on a read error.
+ */
+static int
+fill_input(struct csv *c)
+{
+	ssize_t n;
+
+	memmove(c->ibuf, c->ibuf + c->ipos, c->ilen - c->ipos);
+	c->ilen -= c->ipos;
+	c->ipos = 0;
+	c->cut = 0;
+	if ((n = read_some(c, c->ibuf + c->ilen, RBUF_SIZE - c->ilen)) == -1)
+		return -1;
+	if (n == 0)
+		c->ieof = 1;
+	c->ilen += (size_t)n;
+	return 0;
+}
+
+/*
+ * Convert the file's next bytes into rbuf; 0 when there are no more.
+ * A sequence that is invalid in the encoding, or cut by the file's end,
+ * becomes the byte 0xFF, never valid in UTF-8: the field that holds it
+ * is flagged UIMP_CELL_BAD_UTF8, and the rest of the file reads on.
+ */
+static int
+convert(struct csv *c)
+{
+	char *in, *out = (char *)c->rbuf;
+	size_t inleft, outleft = RBUF_SIZE, skip;
+
+	while (outleft == RBUF_SIZE) {
+		if ((c->ipos == c->ilen || c->cut) && !c->ieof &&
+		    fill_input(c) == -1)
+			return 0;
+		in = (char *)c->ibuf + c->ipos;
+		inleft = c->ilen - c->ipos;
+		if (inleft == 0) {
+			/* the end: a stateful encoding may shift back */
+			iconv(c->cd, NULL, NULL, &out, &outleft);
+			break;
+		}
+		if (iconv(c->cd, &in, &inleft, &out, &outleft) != (size_t)-1) {
+			c->inoff += (size_t)(in - (char *)c->ibuf) - c->ipos;
+			c->ipos = (size_t)(in - (char *)c->ibuf);
+			continue;
+		}
+		c->inoff += (size_t)(in - (char *)c->ibuf) - c->ipos;
+		c->ipos = (size_t)(in - (char *)c->ibuf);
+		if (errno == E2BIG || outleft == 0)
+			break;
+		if (errno == EINVAL && !c->ieof) {
+			c->cut = 1;	/* the rest comes with the next block */
+			continue;
+		}
+		skip = errno == EINVAL ? inleft : (size_t)c->unit;
+		if (skip > inleft)
+			skip = inleft;
+		*out++ = (char)0xff;
+		outleft--;
+		c->ipos += skip;
+		c->inoff += skip;
+	}
+	c->rpos = 0;
+	c->rlen = RBUF_SIZE - outleft;
+	return c->rlen > 0;
+}
+
+/* The next block of bytes (UTF-8) into rbuf; 0 at the end or on error. */
 static int
 fill(struct csv *c)
 {
@@ -74,20 +182,18 @@ fill(struct csv *c)
 
 	if (c->eof)
 		return 0;
-	for (;;) {
-		n = read(c->fd, c->rbuf, RBUF_SIZE);
-		if (n == -1 && errno == EINTR)
-			continue;
-		break;
-	}
+	if (c->cd != (iconv_t)-1)
+		n = convert(c);
+	else
+		n = read_some(c, c->rbuf, RBUF_SIZE);
 	if (n <= 0) {
-		if (n == -1)
-			c->ioerr = errno;
 		c->eof = 1;
 		return 0;
 	}
-	c->rpos = 0;
-	c->rlen = (size_t)n;
+	if (c->cd == (iconv_t)-1) {
+		c->rpos = 0;
+		c->rlen = (size_t)n;
+	}
 	return 1;
 }
 
@@ -116,8 +222,8 @@ peek_byte(struct csv *c)
 }
 
 /*
- * Start over at the first byte of the file, after a BOM; -1 on a read
- * error, 1 when the file starts with a UTF-16 BOM.
+ * Start over at the first byte of the file, after a BOM (converted, a
+ * UTF-16 or UTF-32 one is U+FEFF in UTF-8 too); -1 on a read error.
  */
 static int
 rewind_csv(struct csv *c)
@@ -131,18 +237,18 @@ rewind_csv(struct csv *c)
 	c->prev = EOF;
 	c->line = 1;
 	c->off = 0;
+	c->ipos = c->ilen = 0;
+	c->ieof = c->cut = 0;
+	c->inoff = 0;
+	if (c->cd != (iconv_t)-1)
+		iconv(c->cd, NULL, NULL, NULL, NULL);
 	/* a regular file reads in full blocks: a BOM is in the first one */
 	if (peek_byte(c) == 0xef && c->rlen >= 3 &&
 	    c->rbuf[1] == 0xbb && c->rbuf[2] == 0xbf) {
 		c->rpos = 3;
 		c->off = 3;
 	}
-	if (c->ioerr)
-		return -1;
-	if (c->rlen >= 2 && ((c->rbuf[0] == 0xff && c->rbuf[1] == 0xfe) ||
-	    (c->rbuf[0] == 0xfe && c->rbuf[1] == 0xff)))
-		return 1;
-	return 0;
+	return c->ioerr ? -1 : 0;
 }
 
 /*
@@ -277,10 +383,15 @@ add_byte(struct csv *c, int ch, struct uimp_err *e)
 	struct field *f = &c->fields[c->nfields - 1];
 
 	/* text has none; UTF-16 has one in every other byte of ASCII */
+	if (ch == 0 && c->cd != (iconv_t)-1)
+		return fail(c, e, UIMP_EINPUT, c->line, "a NUL character "
+		    "(U+0000): not a text file in %s; %s", c->encoding,
+		    c->hint);
 	if (ch == 0)
 		return fail(c, e, UIMP_EINPUT, c->line, "a NUL byte at byte "
-		    "%llu: not a text file (UTF-16 without a BOM?); save it "
-		    "as CSV UTF-8", (unsigned long long)(c->off - 1));
+		    "%llu: not a text file (UTF-16 without a BOM?); give "
+		    "--encoding UTF-16LE, or save it as CSV UTF-8",
+		    (unsigned long long)(c->off - 1));
 	if (c->fskip)
 		return UIMP_OK;
 	if (!c->header_seen)
@@ -424,12 +535,16 @@ check_header(struct csv *c, struct uimp_err *e)
 	c->header_seen = 1;
 	if (!bad)
 		return UIMP_OK;
+	/* converted, offsets are not the file's: the line says where */
+	if (c->cd != (iconv_t)-1)
+		return fail(c, e, UIMP_EINPUT, c->row.num, "the header is not "
+		    "valid %s: %s", c->encoding, c->hint);
 	if (!c->bad)
 		return fail(c, e, UIMP_EINPUT, c->row.num, "the header is not "
-		    "valid UTF-8: save the file as CSV UTF-8");
+		    "valid UTF-8: %s", c->hint);
 	return fail(c, e, UIMP_EINPUT, c->row.num, "the header is not valid "
-	    "UTF-8 (byte 0x%02X at byte %llu of the file): save the file as "
-	    "CSV UTF-8", c->badbyte, (unsigned long long)c->badoff);
+	    "UTF-8 (byte 0x%02X at byte %llu of the file): %s", c->badbyte,
+	    (unsigned long long)c->badoff, c->hint);
 }
 
 static int
@@ -462,7 +577,7 @@ csv_next(struct uimp_reader *r, const struct uimp_row **row,
 			*e = c->err;
 		return rc;
 	}
-	r->done = c->off;
+	r->done = c->cd != (iconv_t)-1 ? c->inoff : c->off;
 	if (rc != UIMP_OK)
 		return rc;
 	if (end)
@@ -503,10 +618,15 @@ csv_release(struct uimp_reader *r)
 		return;
 	if (c->fd != -1)
 		close(c->fd);
+	if (c->cd != (iconv_t)-1)
+		iconv_close(c->cd);
 	/* the cells may have held passwords */
 	if (c->rbuf)
 		explicit_bzero(c->rbuf, RBUF_SIZE);
+	if (c->ibuf)
+		explicit_bzero(c->ibuf, RBUF_SIZE);
 	free(c->rbuf);
+	free(c->ibuf);
 	buf_wipe(&c->text);
 	free(c->fields);
 	free(c->cells);
@@ -514,11 +634,136 @@ csv_release(struct uimp_reader *r)
 	r->impl = NULL;
 }
 
+/* Whether name is UTF-8 itself, which needs no conversion. */
+static int
+is_utf8(const char *name)
+{
+	return strcasecmp(name, "UTF-8") == 0 || strcasecmp(name, "UTF8") == 0;
+}
+
+/*
+ * The encoding a byte order mark at the start of the file names, as
+ * iconv(3) knows it ("UTF-8" for UTF-8's), or NULL; *shown gets the name
+ * for messages.  A UTF-32 mark starts like a UTF-16 one: it goes first.
+ */
+static const char *
+bom_encoding(struct csv *c, const char **shown)
+{
+	unsigned char b[4];
+	ssize_t n;
+
+	while ((n = pread(c->fd, b, sizeof(b), 0)) == -1 && errno == EINTR)
+		;
+	if (n == -1)
+		c->ioerr = errno;
+	*shown = "UTF-32";
+	if (n == 4 && memcmp(b, "\xff\xfe\0\0", 4) == 0)
+		return "UTF-32LE";
+	if (n == 4 && memcmp(b, "\0\0\xfe\xff", 4) == 0)
+		return "UTF-32BE";
+	*shown = "UTF-16";
+	if (n >= 2 && b[0] == 0xff && b[1] == 0xfe)
+		return "UTF-16LE";
+	if (n >= 2 && b[0] == 0xfe && b[1] == 0xff)
+		return "UTF-16BE";
+	*shown = "UTF-8";
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+		return "UTF-8";
+	return NULL;
+}
+
+/*
+ * The bytes of one code unit of the encoding, skipped past a sequence
+ * that is invalid in it so that the next one starts in step: what a line
+ * break takes once the encoder started (after a BOM it may write), 2 for
+ * UTF-16, 4 for UTF-32, else 1.
+ */
+static int
+unit_of(const char *name)
+{
+	char nl[2], out[32], *in, *o;
+	size_t inleft, outleft = sizeof(out), before;
+	iconv_t cd;
+	int i, unit = 1;
+
+	if ((cd = iconv_open(name, "UTF-8")) == (iconv_t)-1)
+		return 1;
+	for (i = 0; i < 2; i++) {
+		memcpy(nl, "\n", 2);
+		in = nl;
+		inleft = 1;
+		o = out;
+		before = outleft;
+		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1)
+			break;
+		if (i == 1 && before - outleft >= 1 && before - outleft <= 4)
+			unit = (int)(before - outleft);
+	}
+	iconv_close(cd);
+	return unit;
+}
+
+/* The file is read as UTF-8, as it is: what to say of bytes that are not. */
+static void
+read_as_utf8(struct csv *c)
+{
+	c->encoding[0] = '\0';
+	snprintf(c->hint, sizeof(c->hint), "save the file as CSV UTF-8, or "
+	    "give --encoding (e.g. --encoding windows-1251)");
+	snprintf(c->bad_text, sizeof(c->bad_text), "not valid UTF-8: save "
+	    "the file as UTF-8, or give --encoding (e.g. --encoding "
+	    "windows-1251)");
+}
+
+/*
+ * Read the file through iconv from the encoding name (shown as shown in
+ * messages; by_bom: found from a byte order mark, not given); nothing to
+ * do for UTF-8.  UIMP_EINVAL when iconv does not know the name.
+ */
+static int
+open_iconv(struct csv *c, const char *name, const char *shown, int by_bom,
+    struct uimp_err *e)
+{
+	if (c->cd != (iconv_t)-1) {
+		iconv_close(c->cd);
+		c->cd = (iconv_t)-1;
+	}
+	if (is_utf8(name)) {
+		read_as_utf8(c);
+		return UIMP_OK;
+	}
+	/* "" would be the locale's encoding: not a name */
+	if (*name == '\0' ||
+	    (c->cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+		if (*name == '\0' || errno == EINVAL)
+			return uimp_err_set(e, UIMP_EINVAL, 0, c->display,
+			    "unknown encoding '%s': 'iconv -l' lists the "
+			    "names known", name);
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, c->display,
+		    "cannot convert from %s", name);
+	}
+	if (c->ibuf == NULL && (c->ibuf = malloc(RBUF_SIZE)) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, c->display, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	c->unit = unit_of(name);
+	snprintf(c->encoding, sizeof(c->encoding), "%s", shown);
+	if (by_bom)
+		snprintf(c->hint, sizeof(c->hint), "save the file as CSV "
+		    "UTF-8");
+	else
+		snprintf(c->hint, sizeof(c->hint), "give the file's own "
+		    "encoding with --encoding, or save it as CSV UTF-8");
+	snprintf(c->bad_text, sizeof(c->bad_text), "not valid %s: bytes "
+	    "that are no character in it; %s", c->encoding, c->hint);
+	return UIMP_OK;
+}
+
 int
 csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
-    int delimiter, struct uimp_err *e)
+    int delimiter, const char *encoding, struct uimp_err *e)
 {
 	struct csv *c;
+	const char *bom, *shown;
 	int rc = UIMP_OK;
 
 	if (delimiter == '"' || delimiter == '\r' || delimiter == '\n' ||
@@ -530,10 +775,13 @@ csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
 		return uimp_err_set(e, UIMP_ENOMEM, 0, display, "%s",
 		    uimp_strstatus(UIMP_ENOMEM));
 	c->fd = -1;
+	c->cd = (iconv_t)-1;
 	c->display = display;
+	read_as_utf8(c);
 	r->impl = c;
 	r->next = csv_next;
 	r->release = csv_release;
+	r->bad_text = c->bad_text;
 	if ((c->rbuf = malloc(RBUF_SIZE)) == NULL ||
 	    buf_grow(&c->text, 1024) != UIMP_OK) {
 		rc = uimp_err_set(e, UIMP_ENOMEM, 0, display, "%s",
@@ -541,18 +789,20 @@ csv_reader_init(struct uimp_reader *r, const char *path, const char *display,
 		goto out;
 	}
 	buf_reset(&c->text);
+	/* an unknown name is refused even where a byte order mark wins */
+	if (encoding != NULL &&
+	    (rc = open_iconv(c, encoding, encoding, 0, e)) != UIMP_OK)
+		goto out;
 	if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		rc = uimp_err_set(e, UIMP_EIO, errno, display, "cannot open");
 		goto out;
 	}
-	if ((rc = rewind_csv(c)) == -1)
-		goto ioerr;
-	if (rc == 1) {
-		rc = uimp_err_set(e, UIMP_EINPUT, 0, display, "UTF-16 text (it "
-		    "starts with a UTF-16 byte order mark): save the file as "
-		    "CSV UTF-8");
+	/* "Unicode text" as Excel saves it is UTF-16 with a BOM */
+	if ((bom = bom_encoding(c, &shown)) != NULL &&
+	    (rc = open_iconv(c, bom, shown, 1, e)) != UIMP_OK)
 		goto out;
-	}
+	if (c->ioerr || rewind_csv(c) == -1)
+		goto ioerr;
 	c->delim = delimiter;
 	if (c->delim == 0) {
 		c->delim = sniff(c);

@@ -22,7 +22,13 @@ enum stmt {
 	ST_FIND_NAME, ST_FIND_EMAIL, ST_EMAIL_OWNER, ST_PHONE_OWNER,
 	ST_INSERT, ST_UPDATE, ST_JOB, ST_FINDING, ST_ROW, ST_EACH,
 	ST_EACH_HASHES, ST_JOB_FINISH, ST_CHANGE_NEW, ST_CHANGE_SNAP,
-	ST_BLOCK, ST_COUNT
+	ST_BLOCK, ST_MANAGER_ID, ST_SET_MANAGER, ST_MANAGER_OF,
+	/* groups, labels, custom fields */
+	ST_TYPES, ST_FIELDS, ST_GROUP_FIND, ST_GROUP_BY_ID, ST_GROUP_NEW,
+	ST_UGROUPS, ST_UGROUP_DEL, ST_UGROUP_SET, ST_LABEL_FIND,
+	ST_LABEL_BY_ID, ST_ULABELS, ST_ULABELS_DEL, ST_ULABEL_ADD,
+	ST_UVALUES, ST_UVALUE_DEL, ST_UVALUE_SET,
+	ST_COUNT
 };
 
 /* Every column of a users row as one JSON object: what revert restores. */
@@ -34,13 +40,19 @@ enum stmt {
 	"'fax', fax, 'website', website, 'address', address, 'is_manager', " \
 	"is_manager, 'manager_id', manager_id, 'status', status, " \
 	"'must_change_password', must_change_password, 'contact_no', " \
-	"contact_no, 'created_at', created_at, 'updated_at', updated_at)"
+	"contact_no, 'created_at', created_at, 'updated_at', updated_at, " \
+	"'groups', (SELECT json_group_object(type_id, group_id) FROM " \
+	"user_groups WHERE user_id = users.id), 'labels', (SELECT " \
+	"json_group_array(label_id) FROM user_labels WHERE user_id = " \
+	"users.id), 'values', (SELECT json_group_object(field_id, value) " \
+	"FROM user_values WHERE user_id = users.id))"
 
 static const char *const sql[ST_COUNT] = {
 #define USER_COLS "id, username, password_hash IS NOT NULL, email, " \
 	"first_name, last_name, company, title, department, about_me, " \
 	"whatsapp, work_phone, mobile_phone, fax, website, address, " \
-	"is_manager, status, must_change_password, contact_no"
+	"is_manager, status, must_change_password, contact_no, " \
+	"(SELECT m.email FROM users m WHERE m.id = users.manager_id)"
 	[ST_FIND_NAME] = "SELECT " USER_COLS " FROM users WHERE username = ?1",
 	[ST_FIND_EMAIL] = "SELECT " USER_COLS " FROM users "
 	    "WHERE lower(email) = lower(?1)",
@@ -72,6 +84,13 @@ static const char *const sql[ST_COUNT] = {
 	    "inserted = ?14, updated = ?15, unchanged = ?16, rejected = ?17, "
 	    "passwords_kept = ?18, warnings = ?19, blocked = ?20, "
 	    "generated = ?21 WHERE id = ?22",
+	[ST_MANAGER_ID] = "SELECT id FROM users WHERE lower(email) = "
+	    "lower(?1)",
+	[ST_SET_MANAGER] = "UPDATE users SET manager_id = (SELECT id FROM "
+	    "users WHERE lower(email) = lower(?2)), updated_at = ?3 "
+	    "WHERE id = ?1",
+	[ST_MANAGER_OF] = "SELECT m.email FROM users u JOIN users m ON "
+	    "m.id = u.manager_id WHERE lower(u.email) = lower(?1)",
 	[ST_BLOCK] = "UPDATE users SET status = 'blocked', updated_at = ?2 "
 	    "WHERE id = ?1",
 	[ST_CHANGE_NEW] = "INSERT INTO job_changes (job_id, user_id, action, "
@@ -93,12 +112,40 @@ static const char *const sql[ST_COUNT] = {
 	    "updated_at" EACH_WHERE,
 #undef EACH_WHERE
 #undef USER_COLS
+	[ST_TYPES] = "SELECT id, name FROM group_types ORDER BY id",
+	[ST_FIELDS] = "SELECT id, name, type FROM custom_fields ORDER BY id",
+	[ST_GROUP_FIND] = "SELECT id FROM groups WHERE type_id = ?1 AND "
+	    "name = ?2 COLLATE NOCASE",
+	[ST_GROUP_BY_ID] = "SELECT 1 FROM groups WHERE type_id = ?1 AND "
+	    "id = ?2",
+	[ST_GROUP_NEW] = "INSERT INTO groups (type_id, name) VALUES (?1, ?2)",
+	[ST_UGROUPS] = "SELECT type_id, group_id FROM user_groups "
+	    "WHERE user_id = ?1",
+	[ST_UGROUP_DEL] = "DELETE FROM user_groups WHERE user_id = ?1 AND "
+	    "type_id = ?2",
+	[ST_UGROUP_SET] = "INSERT OR REPLACE INTO user_groups (user_id, "
+	    "type_id, group_id) SELECT ?1, type_id, id FROM groups "
+	    "WHERE id = ?3 AND type_id = ?2",
+	[ST_LABEL_FIND] = "SELECT id FROM labels WHERE name = ?1",
+	[ST_LABEL_BY_ID] = "SELECT 1 FROM labels WHERE id = ?1",
+	[ST_ULABELS] = "SELECT label_id FROM user_labels WHERE user_id = ?1 "
+	    "ORDER BY label_id",
+	[ST_ULABELS_DEL] = "DELETE FROM user_labels WHERE user_id = ?1",
+	[ST_ULABEL_ADD] = "INSERT OR IGNORE INTO user_labels (user_id, "
+	    "label_id) VALUES (?1, ?2)",
+	[ST_UVALUES] = "SELECT field_id, value FROM user_values "
+	    "WHERE user_id = ?1",
+	[ST_UVALUE_DEL] = "DELETE FROM user_values WHERE user_id = ?1 AND "
+	    "field_id = ?2",
+	[ST_UVALUE_SET] = "INSERT OR REPLACE INTO user_values (user_id, "
+	    "field_id, value) VALUES (?1, ?2, ?3)",
 };
 
 struct uimp_db {
 	sqlite3		*h;
 	char		*path;
 	int		 readonly;
+	int		 ver;		/* user_version, read by dir_ready() */
 	sqlite3_stmt	*st[ST_COUNT];
 };
 
@@ -177,9 +224,72 @@ static const char schema_v2[] =
 	"CREATE INDEX job_changes_job ON job_changes (job_id);\n"
 	"CREATE INDEX job_changes_user ON job_changes (user_id, job_id);\n";
 
+/*
+ * Version 3: the directory.  Group types (six seeded, SEEDED_TYPES) and
+ * their groups, one group of each type per user; labels, any number per
+ * user; custom fields and each user's values of them.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE group_types (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE\n"
+	");\n"
+	"INSERT INTO group_types (id, name) VALUES (1, 'region'), "
+	"(2, 'city'), (3, 'role'), (4, 'position'), (5, 'team'), "
+	"(6, 'appointment');\n"
+	"CREATE TABLE groups (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  type_id INTEGER NOT NULL REFERENCES group_types(id) "
+	"ON DELETE CASCADE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  UNIQUE (type_id, name COLLATE NOCASE)\n"
+	");\n"
+	"CREATE TABLE user_groups (\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	"  type_id INTEGER NOT NULL REFERENCES group_types(id) "
+	"ON DELETE CASCADE,\n"
+	"  group_id INTEGER NOT NULL REFERENCES groups(id) "
+	"ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (user_id, type_id)\n"
+	");\n"
+	"CREATE INDEX user_groups_group ON user_groups (group_id);\n"
+	"CREATE INDEX user_groups_type ON user_groups (type_id);\n"
+	"CREATE TABLE labels (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE\n"
+	");\n"
+	"CREATE TABLE user_labels (\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	"  label_id INTEGER NOT NULL REFERENCES labels(id) "
+	"ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (user_id, label_id)\n"
+	");\n"
+	"CREATE INDEX user_labels_label ON user_labels (label_id);\n"
+	"CREATE TABLE custom_fields (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  type TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', "
+	"'bool'))\n"
+	");\n"
+	"CREATE TABLE user_values (\n"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+	"  field_id INTEGER NOT NULL REFERENCES custom_fields(id) "
+	"ON DELETE CASCADE,\n"
+	"  value TEXT NOT NULL,\n"
+	"  PRIMARY KEY (user_id, field_id)\n"
+	");\n"
+	"CREATE INDEX user_values_field ON user_values (field_id);\n";
+
+/* The group types schema_v3 seeds, by id from 1. */
+static const char *const seeded_types[] = {
+	"region", "city", "role", "position", "team", "appointment"
+};
+
+#define NSEEDED (sizeof(seeded_types) / sizeof(seeded_types[0]))
+
 /* The schema of each version, applied in order from user_version up. */
 static const char *const migrations[UIMP_DB_SCHEMA] = {
-	schema_v1, schema_v2
+	schema_v1, schema_v2, schema_v3
 };
 
 struct setting {
@@ -191,7 +301,7 @@ struct setting {
 };
 
 /* The kinds of text settings, and what check_setting() allows of each. */
-enum { SET_EMAIL = -1, SET_PATH = -2 };
+enum { SET_EMAIL = -1, SET_PATH = -2, SET_STATUS = -3 };
 
 static const struct setting settings[] = {
 	{ "password.min_length", "8", 1, 1024,
@@ -210,6 +320,14 @@ static const struct setting settings[] = {
 	{ "import.locked_fields", "", 1, 0,
 	    "comma-separated fields that import refuses to change on "
 	    "existing users" },
+	{ "new_user.status", "active", SET_STATUS, SET_STATUS, "status of "
+	    "a new user whose row leaves it empty: active or blocked" },
+	{ "new_user.is_manager", "0", 0, 1, "is_manager of a new user whose "
+	    "row leaves it empty" },
+	{ "new_user.must_change_password", "0", 0, 1, "must_change_password "
+	    "of a new user whose row leaves it empty (--must-change sets 1)" },
+	{ "new_user.contact_no", "10000", 1, 10000, "contact_no of a new user "
+	    "whose row leaves it empty" },
 	{ "invite.from", "", SET_EMAIL, SET_EMAIL, "sender address of the "
 	    "welcome messages (empty: userimp@ this host)" },
 	{ "invite.sendmail", "/usr/sbin/sendmail", SET_PATH, SET_PATH,
@@ -561,6 +679,13 @@ check_setting(const struct setting *s, const char *value, struct uimp_err *e)
 
 	if (s->min == SET_EMAIL && s->max == SET_EMAIL)
 		return check_address(s, value, e);
+	if (s->min == SET_STATUS && s->max == SET_STATUS) {
+		if (strcmp(value, "active") != 0 && strcmp(value, "blocked"))
+			return uimp_err_set(e, UIMP_EINVAL, 0, s->key,
+			    "'%s' is not a status: expected active or blocked",
+			    value);
+		return UIMP_OK;
+	}
 	if (s->min == SET_PATH && s->max == SET_PATH) {
 		for (p = value; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -755,6 +880,24 @@ db_commit(struct uimp_db *db, struct uimp_err *e)
 }
 
 int
+db_savepoint(struct uimp_db *db, struct uimp_err *e)
+{
+	return exec(db, "SAVEPOINT row", "cannot write users", e);
+}
+
+int
+db_savepoint_end(struct uimp_db *db, int undo, struct uimp_err *e)
+{
+	int rc = UIMP_OK;
+
+	if (undo)
+		rc = exec(db, "ROLLBACK TO row", "cannot write users", e);
+	if (rc == UIMP_OK)
+		rc = exec(db, "RELEASE row", "cannot write users", e);
+	return rc;
+}
+
+int
 db_read_begin(struct uimp_db *db, struct uimp_err *e)
 {
 	return exec(db, "BEGIN", "cannot read the store", e);
@@ -795,9 +938,13 @@ user_release(struct user *u)
 	memset(u, 0, sizeof(*u));
 }
 
-/* Columns past USER_COLS in the export's SELECT, by field. */
+/*
+ * Columns past those of user_col_field, by field: the manager's email
+ * (every USER_COLS), then those of the export's SELECT.
+ */
 static const int export_col_field[] = {
-	UIMP_F_PASSWORD, UIMP_F_CREATED_AT, UIMP_F_UPDATED_AT
+	UIMP_F_MANAGER_EMAIL, UIMP_F_PASSWORD, UIMP_F_CREATED_AT,
+	UIMP_F_UPDATED_AT
 };
 
 /*
@@ -811,15 +958,17 @@ user_load(struct user *u, sqlite3_stmt *st)
 	size_t off[UIMP_F_COUNT];
 	int have[UIMP_F_COUNT];
 	const unsigned char *t;
-	size_t i, n = NUSER_COLS + 1;
+	size_t i, n = NUSER_COLS + 2;	/* username, fields, manager */
 	int f, col;
 
 	buf_reset(&u->mem);
 	memset(have, 0, sizeof(have));
 	u->id = sqlite3_column_int64(st, 0);
 	u->has_password = sqlite3_column_int(st, 2);
-	if (sqlite3_column_count(st) > (int)(NUSER_COLS + 2))
-		n += sizeof(export_col_field) / sizeof(export_col_field[0]);
+	/* id, username, has_password, the fields, the manager: then more */
+	if (sqlite3_column_count(st) > (int)(NUSER_COLS + 4))
+		n = 1 + NUSER_COLS + sizeof(export_col_field) /
+		    sizeof(export_col_field[0]);
 	for (i = 0; i < n; i++) {
 		if (i == 0)
 			f = UIMP_F_USERNAME, col = 1;
@@ -1084,6 +1233,59 @@ db_user_block(struct uimp_db *db, long long id, const char *now,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	return step_write(db, st, e);
+}
+
+/* managers (manager_email, stored as manager_id) */
+
+int
+db_user_set_manager(struct uimp_db *db, long long id, const char *email,
+    const char *now, int *found, struct uimp_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*found = 1;
+	if (email) {
+		if ((rc = prep(db, ST_MANAGER_ID, &st, e)))
+			return rc;
+		sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE) {
+			*found = 0;
+			return UIMP_OK;
+		}
+		if (rc != SQLITE_ROW)
+			return dberr(db, rc, "cannot read users", e);
+	}
+	if ((rc = prep(db, ST_SET_MANAGER, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (email)
+		sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	return step_write(db, st, e);
+}
+
+int
+db_manager_of(struct uimp_db *db, const char *email, char *out,
+    size_t outsz, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	const unsigned char *t;
+	int rc;
+
+	*out = '\0';
+	if ((rc = prep(db, ST_MANAGER_OF, &st, e)))
+		return rc;
+	sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(st, 0)) != NULL)
+		snprintf(out, outsz, "%s", (const char *)t);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(db, rc, "cannot read users", e);
+	return UIMP_OK;
 }
 
 /* jobs */
@@ -1734,6 +1936,52 @@ static const char restore_insert_sql[] =
 	"?2)";
 
 /*
+ * The groups, labels and custom values of user ?2 from its JSON (USER_JSON)
+ * in ?1, each set only when the JSON has it (a snapshot older than schema
+ * 3 has none), leaving out groups, labels and fields deleted since.
+ */
+static const char *const restore_dir_sql[] = {
+	"DELETE FROM user_groups WHERE user_id = ?2 AND "
+	"json_type(?1, '$.groups') IS NOT NULL",
+	"INSERT INTO user_groups (user_id, type_id, group_id) SELECT ?2, "
+	"g.type_id, g.id FROM json_each(?1, '$.groups') j JOIN groups g "
+	"ON g.id = j.value AND g.type_id = CAST(j.key AS INTEGER)",
+	"DELETE FROM user_labels WHERE user_id = ?2 AND "
+	"json_type(?1, '$.labels') IS NOT NULL",
+	"INSERT OR IGNORE INTO user_labels (user_id, label_id) SELECT ?2, "
+	"l.id FROM json_each(?1, '$.labels') j JOIN labels l ON l.id = j.value",
+	"DELETE FROM user_values WHERE user_id = ?2 AND "
+	"json_type(?1, '$.values') IS NOT NULL",
+	"INSERT INTO user_values (user_id, field_id, value) SELECT ?2, f.id, "
+	"CAST(j.value AS TEXT) FROM json_each(?1, '$.values') j JOIN "
+	"custom_fields f ON f.id = CAST(j.key AS INTEGER) WHERE j.value IS "
+	"NOT NULL"
+};
+
+/* Put back user id's groups, labels and custom values from before. */
+static int
+restore_dir(struct uimp_db *db, long long id, const char *before,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(restore_dir_sql) / sizeof(restore_dir_sql[0]);
+	    i++) {
+		if ((rc = prep_once(db, restore_dir_sql[i], &st, e)))
+			return rc;
+		sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return dberr(db, rc, "cannot write users", e);
+	}
+	return UIMP_OK;
+}
+
+/*
  * Why restoring user id from before broke a constraint: the username,
  * email or mobile phone it had is now another user's.
  */
@@ -1806,6 +2054,8 @@ restore_user(struct uimp_db *db, long long rj, long long id,
 		return restore_refused(db, id, before, e);
 	if (rc != SQLITE_DONE)
 		return dberr(db, rc, "cannot write users", e);
+	if ((rc = restore_dir(db, id, before, e)) != UIMP_OK)
+		return rc;
 	if (!exists)
 		return db_job_change(db, rj, id, CH_INSERT, now, e);
 	return UIMP_OK;
@@ -2111,6 +2361,7 @@ out:
 	"email, first_name, last_name, company, title, department, " \
 	"about_me, whatsapp, work_phone, mobile_phone, fax, website, " \
 	"address, is_manager, status, must_change_password, contact_no, " \
+	"(SELECT m.email FROM users m WHERE m.id = u.manager_id), " \
 	"NULL, created_at, updated_at, (SELECT m.username FROM users m " \
 	"WHERE m.id = u.manager_id) FROM users u "
 
@@ -2153,7 +2404,7 @@ user_named(struct uimp_db *db, const char *name, struct user *u,
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			if ((m = sqlite3_column_text(st, 23)) != NULL)
+			if ((m = sqlite3_column_text(st, 24)) != NULL)
 				snprintf(manager, managersz, "%s", m);
 			rc = user_load(u, st);
 			sqlite3_finalize(st);
@@ -2360,4 +2611,1103 @@ out:
 	user_release(&u);
 	uimp_db_close(db);
 	return rc;
+}
+
+/* groups, labels, custom fields (the directory) */
+
+/* UIMP_ENOMEM with e set. */
+static int
+nomem(struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+	    uimp_strstatus(UIMP_ENOMEM));
+}
+
+/*
+ * Whether the store has the directory's tables (schema 3): an older store
+ * read as it is has not.
+ */
+static int
+dir_ready(struct uimp_db *db, int *yes, struct uimp_err *e)
+{
+	int v, rc;
+
+	if (db->ver == 0) {
+		if ((rc = user_version(db, &v, e)) != UIMP_OK)
+			return rc;
+		db->ver = v > 0 ? v : -1;
+	}
+	*yes = db->ver >= 3;
+	return UIMP_OK;
+}
+
+void
+dir_free_types(struct dir_type *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; t && i < n; i++)
+		free(t[i].name);
+	free(t);
+}
+
+void
+dir_free_fields(struct dir_field *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; f && i < n; i++)
+		free(f[i].name);
+	free(f);
+}
+
+/*
+ * Read the rows of statement s (id, name[, type]) into a new array of
+ * struct dir_type (fields 0) or struct dir_field (fields 1).
+ */
+static int
+dir_rows(struct uimp_db *db, enum stmt s, int fields, void **out, size_t *n,
+    struct uimp_err *e)
+{
+	struct dir_type *t = NULL, *nt;
+	struct dir_field *f = NULL, *nf;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	char *name;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = prep(db, s, &st, e)) != UIMP_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			if (fields) {
+				if ((nf = reallocarray(f, cap,
+				    sizeof(*f))) == NULL)
+					goto oom;
+				f = nf;
+			} else {
+				if ((nt = reallocarray(t, cap,
+				    sizeof(*t))) == NULL)
+					goto oom;
+				t = nt;
+			}
+		}
+		if ((name = strdup((const char *)sqlite3_column_text(st,
+		    1))) == NULL)
+			goto oom;
+		if (fields) {
+			f[*n].id = sqlite3_column_int64(st, 0);
+			f[*n].name = name;
+			f[*n].type = dir_field_type((const char *)
+			    sqlite3_column_text(st, 2));
+			if (f[*n].type < 0)
+				f[*n].type = DIR_TEXT;
+		} else {
+			t[*n].id = sqlite3_column_int64(st, 0);
+			t[*n].name = name;
+		}
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		rc = dberr(db, rc, "cannot read the directory", e);
+		goto fail;
+	}
+	*out = fields ? (void *)f : (void *)t;
+	return UIMP_OK;
+oom:
+	sqlite3_reset(st);
+	rc = nomem(e);
+fail:
+	if (fields)
+		dir_free_fields(f, *n);
+	else
+		dir_free_types(t, *n);
+	*n = 0;
+	return rc;
+}
+
+int
+db_dir_types(struct uimp_db *db, struct dir_type **out, size_t *n,
+    struct uimp_err *e)
+{
+	size_t i;
+	int rc, ready;
+	void *p;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK)
+		return rc;
+	if (ready) {
+		rc = dir_rows(db, ST_TYPES, 0, &p, n, e);
+		*out = p;
+		return rc;
+	}
+	if ((*out = calloc(NSEEDED, sizeof(**out))) == NULL)
+		return nomem(e);
+	for (i = 0; i < NSEEDED; i++) {
+		(*out)[i].id = (long long)i + 1;
+		if (((*out)[i].name = strdup(seeded_types[i])) == NULL) {
+			dir_free_types(*out, i);
+			*out = NULL;
+			return nomem(e);
+		}
+	}
+	*n = NSEEDED;
+	return UIMP_OK;
+}
+
+int
+db_dir_fields(struct uimp_db *db, struct dir_field **out, size_t *n,
+    struct uimp_err *e)
+{
+	int rc, ready;
+	void *p;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	rc = dir_rows(db, ST_FIELDS, 1, &p, n, e);
+	*out = p;
+	return rc;
+}
+
+/*
+ * Run statement s, bound by the caller, for one integer: *v gets column 0
+ * of its row, 0 when it has none.
+ */
+static int
+step_id(struct uimp_db *db, sqlite3_stmt *st, long long *v,
+    struct uimp_err *e)
+{
+	int rc = sqlite3_step(st);
+
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(db, rc, "cannot read the directory", e);
+	return UIMP_OK;
+}
+
+int
+db_group_find(struct uimp_db *db, long long type_id, const char *name,
+    long long *id, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ready;
+
+	*id = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_GROUP_FIND, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, type_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	return step_id(db, st, id, e);
+}
+
+int
+db_group_by_id(struct uimp_db *db, long long type_id, long long gid,
+    int *found, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	long long v;
+	int rc, ready;
+
+	*found = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_GROUP_BY_ID, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, type_id);
+	sqlite3_bind_int64(st, 2, gid);
+	if ((rc = step_id(db, st, &v, e)) == UIMP_OK)
+		*found = v != 0;
+	return rc;
+}
+
+int
+db_group_create(struct uimp_db *db, long long type_id, const char *name,
+    long long *id, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	char out[4 * DIR_NAME_MAX + 1], msg[128] = "white space around it";
+	int rc;
+
+	*id = 0;
+	if (dir_name_check(UIMP_DIR_GROUP, name, strlen(name), out,
+	    sizeof(out), msg, sizeof(msg)) != 0 || strcmp(out, name) != 0)
+		return uimp_err_set(e, UIMP_EINVAL, 0, db->path, "group '%s': "
+		    "%s", name, msg);
+	if ((rc = prep(db, ST_GROUP_NEW, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, type_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if ((rc = step_write(db, st, e)) == UIMP_OK)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int
+db_user_groups(struct uimp_db *db, long long user_id,
+    const struct dir_type *types, size_t n, long long *gids,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	long long tid;
+	size_t i;
+	int rc, ready;
+
+	for (i = 0; i < n; i++)
+		gids[i] = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_UGROUPS, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tid = sqlite3_column_int64(st, 0);
+		for (i = 0; i < n; i++)
+			if (types[i].id == tid)
+				gids[i] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot read the "
+	    "directory", e);
+}
+
+int
+db_user_group_set(struct uimp_db *db, long long user_id, long long type_id,
+    long long gid, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, gid ? ST_UGROUP_SET : ST_UGROUP_DEL, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, type_id);
+	if (gid)
+		sqlite3_bind_int64(st, 3, gid);
+	if ((rc = step_write(db, st, e)) != UIMP_OK)
+		return rc;
+	if (gid && sqlite3_changes(db->h) == 0)
+		return uimp_err_set(e, UIMP_EINVAL, 0, db->path, "no group "
+		    "#%lld of group type #%lld", gid, type_id);
+	return UIMP_OK;
+}
+
+int
+db_label_find(struct uimp_db *db, const char *name, long long *id,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ready;
+
+	*id = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_LABEL_FIND, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return step_id(db, st, id, e);
+}
+
+int
+db_label_by_id(struct uimp_db *db, long long id, int *found,
+    struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	long long v;
+	int rc, ready;
+
+	*found = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_LABEL_BY_ID, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = step_id(db, st, &v, e)) == UIMP_OK)
+		*found = v != 0;
+	return rc;
+}
+
+int
+db_user_labels(struct uimp_db *db, long long user_id, long long **ids,
+    size_t *n, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	long long *p;
+	size_t cap = 0;
+	int rc, ready;
+
+	*ids = NULL;
+	*n = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_ULABELS, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			if ((p = reallocarray(*ids, cap, sizeof(*p))) == NULL) {
+				sqlite3_reset(st);
+				free(*ids);
+				*ids = NULL;
+				*n = 0;
+				return nomem(e);
+			}
+			*ids = p;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return dberr(db, rc, "cannot read the directory", e);
+	}
+	return UIMP_OK;
+}
+
+int
+db_user_labels_set(struct uimp_db *db, long long user_id,
+    const long long *ids, size_t n, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	if ((rc = prep(db, ST_ULABELS_DEL, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	if ((rc = step_write(db, st, e)) != UIMP_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((rc = prep(db, ST_ULABEL_ADD, &st, e)) != UIMP_OK)
+			return rc;
+		sqlite3_bind_int64(st, 1, user_id);
+		sqlite3_bind_int64(st, 2, ids[i]);
+		if ((rc = step_write(db, st, e)) != UIMP_OK)
+			return rc;
+	}
+	return UIMP_OK;
+}
+
+int
+db_user_values(struct uimp_db *db, long long user_id,
+    const struct dir_field *f, size_t n, char **vals, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	long long fid;
+	size_t i;
+	int rc, ready;
+
+	for (i = 0; i < n; i++)
+		vals[i] = NULL;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep(db, ST_UVALUES, &st, e)) != UIMP_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fid = sqlite3_column_int64(st, 0);
+		for (i = 0; i < n; i++) {
+			if (f[i].id != fid || vals[i] != NULL)
+				continue;
+			if ((vals[i] = strdup((const char *)
+			    sqlite3_column_text(st, 1))) == NULL) {
+				sqlite3_reset(st);
+				goto oom;
+			}
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return UIMP_OK;
+	rc = dberr(db, rc, "cannot read the directory", e);
+	goto fail;
+oom:
+	rc = nomem(e);
+fail:
+	for (i = 0; i < n; i++) {
+		free(vals[i]);
+		vals[i] = NULL;
+	}
+	return rc;
+}
+
+int
+db_user_value_set(struct uimp_db *db, long long user_id, long long field_id,
+    const char *value, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep(db, value ? ST_UVALUE_SET : ST_UVALUE_DEL, &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, field_id);
+	if (value)
+		sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+	return step_write(db, st, e);
+}
+
+/* the directory for userimp-groups, -labels and -fields */
+
+/*
+ * Run text once with ?1 bound to t1 (text) or else i1, and ?2 to t2 when
+ * not NULL: *v (may be NULL) gets column 0 of its first row (0: none),
+ * name (may be NULL) column 1, type (may be NULL) column 2, as text.
+ */
+static int
+dir_one(struct uimp_db *db, const char *text, long long i1, const char *t1,
+    const char *t2, long long *v, char *name, size_t namesz, char *type,
+    size_t typesz, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	const unsigned char *s;
+	int rc;
+
+	if (v)
+		*v = 0;
+	if (name)
+		*name = '\0';
+	if ((rc = prep_once(db, text, &st, e)) != UIMP_OK)
+		return rc;
+	if (t1)
+		sqlite3_bind_text(st, 1, t1, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, i1);
+	if (t2)
+		sqlite3_bind_text(st, 2, t2, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (v)
+			*v = sqlite3_column_int64(st, 0);
+		if (name && (s = sqlite3_column_text(st, 1)) != NULL)
+			snprintf(name, namesz, "%s", s);
+		if (type && (s = sqlite3_column_text(st, 2)) != NULL)
+			snprintf(type, typesz, "%s", s);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CONSTRAINT)
+		return uimp_err_set(e, UIMP_EINVAL, 0, db->path, "%s",
+		    sqlite3_errmsg(db->h));
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot use the "
+	    "directory", e);
+}
+
+/* The group type named name (any ASCII case): *id 0 when none. */
+static int
+dir_type_named(struct uimp_db *db, const char *name, long long *id,
+    char *canon, size_t canonsz, struct uimp_err *e)
+{
+	return dir_one(db, "SELECT id, name FROM group_types WHERE name = ?1",
+	    0, name, NULL, id, canon, canonsz, NULL, 0, e);
+}
+
+/* name quoted for a message, or a placeholder when it is not UTF-8. */
+static void
+dir_quote(char *out, size_t outsz, const char *name)
+{
+	if (uimp_utf8_len(name, strlen(name), NULL) >= 0)
+		quote(out, outsz, name, strlen(name));
+	else
+		snprintf(out, outsz, "(a name that is not UTF-8)");
+}
+
+/* UIMP_ENOENT: "no such <what> 'name'[ of type 'type']". */
+static int
+dir_none(const char *what, const char *name, const char *type,
+    struct uimp_err *e)
+{
+	char q[64], t[64];
+
+	dir_quote(q, sizeof(q), name);
+	if (type == NULL)
+		return uimp_err_set(e, UIMP_ENOENT, 0, NULL, "no such %s %s",
+		    what, q);
+	dir_quote(t, sizeof(t), type);
+	return uimp_err_set(e, UIMP_ENOENT, 0, NULL, "no such %s %s of type "
+	    "%s", what, q, t);
+}
+
+static const char *const dir_what[] = {
+	[UIMP_DIR_TYPE] = "group type", [UIMP_DIR_GROUP] = "group",
+	[UIMP_DIR_LABEL] = "label", [UIMP_DIR_FIELD] = "custom field"
+};
+
+/* The list of each kind: id, name, type name or NULL, type id, counts. */
+static const char *const dir_list_sql[] = {
+	[UIMP_DIR_TYPE] = "SELECT t.id, t.name, NULL, 0, (SELECT count(*) "
+	    "FROM groups g WHERE g.type_id = t.id), (SELECT count(*) FROM "
+	    "user_groups u WHERE u.type_id = t.id) FROM group_types t "
+	    "ORDER BY t.id",
+	[UIMP_DIR_GROUP] = "SELECT g.id, g.name, t.name, t.id, 0, (SELECT "
+	    "count(*) FROM user_groups u WHERE u.group_id = g.id) FROM groups "
+	    "g JOIN group_types t ON t.id = g.type_id WHERE ?1 = 0 OR "
+	    "t.id = ?1 ORDER BY t.id, g.name COLLATE NOCASE, g.id",
+	[UIMP_DIR_LABEL] = "SELECT l.id, l.name, NULL, 0, 0, (SELECT "
+	    "count(*) FROM user_labels u WHERE u.label_id = l.id) FROM "
+	    "labels l ORDER BY l.name, l.id",
+	[UIMP_DIR_FIELD] = "SELECT f.id, f.name, f.type, 0, 0, (SELECT "
+	    "count(*) FROM user_values v WHERE v.field_id = f.id) FROM "
+	    "custom_fields f ORDER BY f.id"
+};
+
+/* Call fn with the entries dir_list_sql[kind] gives (groups of tid). */
+static int
+dir_walk(struct uimp_db *db, int kind, long long tid, uimp_dir_fn fn,
+    void *arg, struct uimp_err *e)
+{
+	struct uimp_dir_entry d;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_once(db, dir_list_sql[kind], &st, e)) != UIMP_OK)
+		return rc;
+	if (kind == UIMP_DIR_GROUP)
+		sqlite3_bind_int64(st, 1, tid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&d, 0, sizeof(d));
+		d.kind = kind;
+		d.id = sqlite3_column_int64(st, 0);
+		d.name = (const char *)sqlite3_column_text(st, 1);
+		d.type = (const char *)sqlite3_column_text(st, 2);
+		d.type_id = sqlite3_column_int64(st, 3);
+		d.groups = (unsigned long)sqlite3_column_int64(st, 4);
+		d.users = (unsigned long)sqlite3_column_int64(st, 5);
+		d.builtin = kind == UIMP_DIR_TYPE && d.id >= 1 &&
+		    d.id <= (long long)NSEEDED && strcasecmp(d.name,
+		    seeded_types[d.id - 1]) == 0;
+		if (fn(&d, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot read the "
+	    "directory", e);
+}
+
+int
+uimp_dir_list(const char *dbpath, int wait_s, int kind, const char *type,
+    uimp_dir_fn fn, void *arg, struct uimp_err *e)
+{
+	struct uimp_dir_entry d;
+	struct uimp_db *db;
+	long long tid = 0;
+	size_t i;
+	int rc, ready;
+
+	if (kind < UIMP_DIR_TYPE || kind > UIMP_DIR_FIELD)
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "no such kind of "
+		    "entry (%d)", kind);
+	if ((rc = uimp_db_open(&db, dbpath, UIMP_DB_READONLY, wait_s, e)))
+		return rc;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK)
+		goto out;
+	if (!ready) {
+		/* an older store read as it is: the seeded types only */
+		for (i = 0; i < NSEEDED && kind != UIMP_DIR_LABEL &&
+		    kind != UIMP_DIR_FIELD; i++) {
+			if (type && strcasecmp(type, seeded_types[i]) == 0)
+				tid = (long long)i + 1;
+			memset(&d, 0, sizeof(d));
+			d.kind = kind;
+			d.id = (long long)i + 1;
+			d.name = seeded_types[i];
+			d.builtin = 1;
+			if (kind == UIMP_DIR_TYPE && fn(&d, arg) != 0)
+				break;
+		}
+		if (kind == UIMP_DIR_GROUP && type && tid == 0)
+			rc = dir_none(dir_what[UIMP_DIR_TYPE], type, NULL, e);
+		goto out;
+	}
+	if (kind == UIMP_DIR_GROUP && type) {
+		if ((rc = dir_type_named(db, type, &tid, NULL, 0, e)))
+			goto out;
+		if (tid == 0) {
+			rc = dir_none(dir_what[UIMP_DIR_TYPE], type, NULL, e);
+			goto out;
+		}
+	}
+	if ((rc = db_read_begin(db, e)) != UIMP_OK)
+		goto out;
+	rc = dir_walk(db, kind, tid, fn, arg, e);
+	db_read_end(db);
+out:
+	uimp_db_close(db);
+	return rc;
+}
+
+/* What the change found or made: the entry reported to fn. */
+struct dir_target {
+	long long	id;
+	char		name[4 * DIR_NAME_MAX + 1];
+	char		type[16];		/* a field's type */
+	long long	tid;			/* a group's type */
+	char		tname[4 * DIR_COLUMN_MAX + 1];
+};
+
+/*
+ * Find the entry of kind named name (groups: of type t->tid), as stored,
+ * into t; UIMP_ENOENT when there is none.
+ */
+static int
+dir_find(struct uimp_db *db, int kind, const char *name,
+    struct dir_target *t, struct uimp_err *e)
+{
+	static const char *const by_name[] = {
+		[UIMP_DIR_TYPE] = "SELECT id, name FROM group_types "
+		    "WHERE name = ?1",
+		[UIMP_DIR_GROUP] = "SELECT id, name FROM groups WHERE "
+		    "type_id = ?1 AND name = ?2 COLLATE NOCASE",
+		[UIMP_DIR_LABEL] = "SELECT id, name FROM labels "
+		    "WHERE name = ?1",
+		[UIMP_DIR_FIELD] = "SELECT id, name, type FROM custom_fields "
+		    "WHERE name = ?1"
+	};
+	int rc;
+
+	if (kind == UIMP_DIR_GROUP)
+		rc = dir_one(db, by_name[kind], t->tid, NULL, name, &t->id,
+		    t->name, sizeof(t->name), NULL, 0, e);
+	else
+		rc = dir_one(db, by_name[kind], 0, name, NULL, &t->id, t->name,
+		    sizeof(t->name), t->type, sizeof(t->type), e);
+	if (rc == UIMP_OK && t->id == 0)
+		rc = dir_none(dir_what[kind], name, kind == UIMP_DIR_GROUP ?
+		    t->tname : NULL, e);
+	return rc;
+}
+
+/* Check name for kind into out; UIMP_EINVAL naming it when it is bad. */
+static int
+dir_new_name(int kind, const char *name, char *out, size_t outsz,
+    struct uimp_err *e)
+{
+	char msg[160], q[64];
+
+	if (dir_name_check(kind, name, strlen(name), out, outsz, msg,
+	    sizeof(msg)) == 0)
+		return UIMP_OK;
+	dir_quote(q, sizeof(q), name);
+	return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "%s name %s: %s",
+	    dir_what[kind], q, msg);
+}
+
+/* UIMP_EREFUSED: the name is taken by another of its kind. */
+static int
+dir_taken(int kind, const char *name, const struct dir_target *t,
+    struct uimp_err *e)
+{
+	char q[64], tq[64];
+
+	dir_quote(q, sizeof(q), t->name[0] ? t->name : name);
+	if (kind != UIMP_DIR_GROUP)
+		return uimp_err_set(e, UIMP_EREFUSED, 0, NULL, "%s %s exists "
+		    "already", dir_what[kind], q);
+	dir_quote(tq, sizeof(tq), t->tname);
+	return uimp_err_set(e, UIMP_EREFUSED, 0, NULL, "group %s of type %s "
+	    "exists already", q, tq);
+}
+
+/* Add the entry name of kind (a group of t->tid); fn gets it. */
+static int
+dir_add(struct uimp_db *db, const struct uimp_dir_change *c,
+    const char *name, struct dir_target *t, uimp_dir_fn fn, void *arg,
+    struct uimp_err *e)
+{
+	static const char *const add_sql[] = {
+		[UIMP_DIR_TYPE] = "INSERT INTO group_types (name) VALUES (?1)",
+		[UIMP_DIR_GROUP] = "INSERT INTO groups (type_id, name) "
+		    "VALUES (?1, ?2)",
+		[UIMP_DIR_LABEL] = "INSERT INTO labels (name) VALUES (?1)",
+		[UIMP_DIR_FIELD] = "INSERT INTO custom_fields (name, type) "
+		    "VALUES (?1, ?2)"
+	};
+	struct uimp_dir_entry d;
+	struct uimp_err e2;
+	char clean[4 * DIR_NAME_MAX + 1];
+	int rc, kind = c->kind;
+
+	if ((rc = dir_new_name(kind, name, clean, sizeof(clean), e)))
+		return rc;
+	if ((kind == UIMP_DIR_TYPE || kind == UIMP_DIR_FIELD) &&
+	    (rc = dir_name_free(db, kind, clean, e)) != UIMP_OK)
+		return rc;
+	memset(&e2, 0, sizeof(e2));
+	if (kind != UIMP_DIR_TYPE && kind != UIMP_DIR_FIELD) {
+		rc = dir_find(db, kind, clean, t, &e2);
+		if (rc == UIMP_OK)
+			return dir_taken(kind, clean, t, e);
+		if (rc != UIMP_ENOENT) {
+			*e = e2;
+			return rc;
+		}
+	}
+	if (kind == UIMP_DIR_GROUP)
+		rc = dir_one(db, add_sql[kind], t->tid, NULL, clean, NULL,
+		    NULL, 0, NULL, 0, e);
+	else
+		rc = dir_one(db, add_sql[kind], 0, clean, kind ==
+		    UIMP_DIR_FIELD ? c->type : NULL, NULL, NULL, 0, NULL, 0, e);
+	if (rc != UIMP_OK)
+		return rc;
+	memset(&d, 0, sizeof(d));
+	d.kind = kind;
+	d.id = sqlite3_last_insert_rowid(db->h);
+	d.name = clean;
+	d.type = kind == UIMP_DIR_GROUP ? t->tname : kind == UIMP_DIR_FIELD ?
+	    c->type : NULL;
+	d.type_id = kind == UIMP_DIR_GROUP ? t->tid : 0;
+	if (fn)
+		fn(&d, arg);
+	return UIMP_OK;
+}
+
+/* How many users (and groups, for a type) the entry t of kind holds. */
+static int
+dir_use(struct uimp_db *db, int kind, const struct dir_target *t,
+    long long *users, long long *groups, struct uimp_err *e)
+{
+	static const char *const use_sql[] = {
+		[UIMP_DIR_TYPE] = "SELECT (SELECT count(*) FROM user_groups "
+		    "WHERE type_id = ?1), (SELECT count(*) FROM groups WHERE "
+		    "type_id = ?1)",
+		[UIMP_DIR_GROUP] = "SELECT count(*), 0 FROM user_groups "
+		    "WHERE group_id = ?1",
+		[UIMP_DIR_LABEL] = "SELECT count(*), 0 FROM user_labels "
+		    "WHERE label_id = ?1",
+		[UIMP_DIR_FIELD] = "SELECT count(*), 0 FROM user_values "
+		    "WHERE field_id = ?1"
+	};
+	char n[32];
+	int rc;
+
+	rc = dir_one(db, use_sql[kind], t->id, NULL, NULL, users, n,
+	    sizeof(n), NULL, 0, e);
+	*groups = strtoll(n, NULL, 10);
+	return rc;
+}
+
+/* Remove (or rename to c->names[1]) the entry named c->names[0]. */
+static int
+dir_alter(struct uimp_db *db, const struct uimp_dir_change *c,
+    struct dir_target *t, uimp_dir_fn fn, void *arg, struct uimp_err *e)
+{
+	static const char *const del_sql[] = {
+		[UIMP_DIR_TYPE] = "DELETE FROM group_types WHERE id = ?1",
+		[UIMP_DIR_GROUP] = "DELETE FROM groups WHERE id = ?1",
+		[UIMP_DIR_LABEL] = "DELETE FROM labels WHERE id = ?1",
+		[UIMP_DIR_FIELD] = "DELETE FROM custom_fields WHERE id = ?1"
+	};
+	static const char *const ren_sql[] = {
+		[UIMP_DIR_GROUP] = "UPDATE groups SET name = ?2 WHERE id = ?1",
+		[UIMP_DIR_LABEL] = "UPDATE labels SET name = ?2 WHERE id = ?1"
+	};
+	struct uimp_dir_entry d;
+	struct dir_target other;
+	char clean[4 * DIR_NAME_MAX + 1], q[64];
+	long long users = 0, groups = 0;
+	int rc, kind = c->kind;
+
+	if ((rc = dir_find(db, kind, c->names[0], t, e)) != UIMP_OK)
+		return rc;
+	memset(&d, 0, sizeof(d));
+	d.kind = kind;
+	d.id = t->id;
+	d.type = kind == UIMP_DIR_GROUP ? t->tname : kind == UIMP_DIR_FIELD ?
+	    t->type : NULL;
+	d.type_id = kind == UIMP_DIR_GROUP ? t->tid : 0;
+	if (c->action == UIMP_DIR_RENAME) {
+		if (kind != UIMP_DIR_GROUP && kind != UIMP_DIR_LABEL)
+			return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "a %s "
+			    "cannot be renamed", dir_what[kind]);
+		if ((rc = dir_new_name(kind, c->names[1], clean,
+		    sizeof(clean), e)) != UIMP_OK)
+			return rc;
+		other = *t;
+		rc = dir_find(db, kind, clean, &other, e);
+		if (rc == UIMP_OK && other.id != t->id)
+			return dir_taken(kind, clean, &other, e);
+		if (rc != UIMP_OK && rc != UIMP_ENOENT)
+			return rc;
+		if ((rc = dir_one(db, ren_sql[kind], t->id, NULL, clean, NULL,
+		    NULL, 0, NULL, 0, e)) != UIMP_OK)
+			return rc;
+		if ((rc = dir_use(db, kind, t, &users, &groups, e)))
+			return rc;
+		d.name = clean;
+		d.users = (unsigned long)users;
+		if (fn)
+			fn(&d, arg);
+		return UIMP_OK;
+	}
+	if ((rc = dir_use(db, kind, t, &users, &groups, e)) != UIMP_OK)
+		return rc;
+	dir_quote(q, sizeof(q), t->name);
+	if (!c->force && kind == UIMP_DIR_TYPE && groups > 0)
+		return uimp_err_set(e, UIMP_EREFUSED, 0, NULL, "group type %s "
+		    "has %lld group%s (--force removes them%s)", q, groups,
+		    groups == 1 ? "" : "s", users ? " and takes their users "
+		    "out" : "");
+	if (!c->force && users > 0)
+		return uimp_err_set(e, UIMP_EREFUSED, 0, NULL, "%s %s %s %lld "
+		    "user%s (--force %s)", dir_what[kind], q, kind ==
+		    UIMP_DIR_FIELD ? "is set for" : "has", users, users == 1 ?
+		    "" : "s", kind == UIMP_DIR_FIELD ? "drops their values" :
+		    "takes them out");
+	if ((rc = dir_one(db, del_sql[kind], t->id, NULL, NULL, NULL, NULL, 0,
+	    NULL, 0, e)) != UIMP_OK)
+		return rc;
+	d.name = t->name;
+	d.users = (unsigned long)users;
+	d.groups = (unsigned long)groups;
+	if (fn)
+		fn(&d, arg);
+	return UIMP_OK;
+}
+
+int
+uimp_dir_change(const char *dbpath, int wait_s,
+    const struct uimp_dir_change *c, uimp_dir_fn fn, void *arg,
+    struct uimp_err *e)
+{
+	struct uimp_db *db = NULL;
+	struct dir_target t;
+	struct stat sb;
+	size_t i;
+	int rc, flags = UIMP_DB_CREATE;
+
+	if (c->kind < UIMP_DIR_TYPE || c->kind > UIMP_DIR_FIELD ||
+	    c->action < UIMP_DIR_ADD || c->action > UIMP_DIR_REMOVE ||
+	    (c->action == UIMP_DIR_ADD && c->n == 0) ||
+	    (c->action == UIMP_DIR_RENAME && c->n != 2) ||
+	    (c->action == UIMP_DIR_REMOVE && c->n != 1) ||
+	    (c->kind == UIMP_DIR_GROUP && c->type == NULL))
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "no such change "
+		    "of the directory");
+	if (c->kind == UIMP_DIR_FIELD && c->action == UIMP_DIR_ADD &&
+	    (c->type == NULL || dir_field_type(c->type) < 0))
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "--type '%s': "
+		    "expected text, number, date or bool", c->type ? c->type :
+		    "");
+	/*
+	 * Renaming or removing in a store that is not there finds nothing
+	 * (but the seeded types): read it as an empty one, creating nothing.
+	 */
+	if (c->action != UIMP_DIR_ADD && !(c->kind == UIMP_DIR_TYPE &&
+	    c->action == UIMP_DIR_REMOVE) && stat(dbpath, &sb) == -1 &&
+	    errno == ENOENT)
+		flags = UIMP_DB_READONLY;
+	if ((rc = uimp_db_open(&db, dbpath, flags, wait_s, e)) != UIMP_OK)
+		return rc;
+	if ((rc = db_begin(db, e)) != UIMP_OK)
+		goto out;
+	memset(&t, 0, sizeof(t));
+	if (c->kind == UIMP_DIR_GROUP) {
+		if ((rc = dir_type_named(db, c->type, &t.tid, t.tname,
+		    sizeof(t.tname), e)) != UIMP_OK)
+			goto out;
+		if (t.tid == 0) {
+			rc = dir_none(dir_what[UIMP_DIR_TYPE], c->type, NULL,
+			    e);
+			goto out;
+		}
+	}
+	if (c->action == UIMP_DIR_ADD) {
+		for (i = 0; i < c->n; i++)
+			if ((rc = dir_add(db, c, c->names[i], &t, fn, arg, e)))
+				goto out;
+	} else if ((rc = dir_alter(db, c, &t, fn, arg, e)) != UIMP_OK)
+		goto out;
+	if (flags == UIMP_DB_READONLY)
+		goto out;	/* not reached: nothing is there to change */
+	rc = db_commit(db, e);
+out:
+	db_rollback(db);
+	uimp_db_close(db);
+	return rc;
+}
+
+/* the directory by name, for the template and export (export.c) */
+
+void
+dir_free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int
+db_dir_names(struct uimp_db *db, int kind, long long type_id, char ***names,
+    size_t *n, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	char **v = NULL, **nv, *s;
+	size_t cap = 0;
+	int rc, ready;
+
+	*names = NULL;
+	*n = 0;
+	if ((rc = dir_ready(db, &ready, e)) != UIMP_OK || !ready)
+		return rc;
+	if ((rc = prep_once(db, kind == UIMP_DIR_GROUP ? "SELECT name FROM "
+	    "groups WHERE type_id = ?1 ORDER BY name COLLATE NOCASE, id" :
+	    "SELECT name FROM labels ORDER BY name, id", &st, e)) != UIMP_OK)
+		return rc;
+	if (kind == UIMP_DIR_GROUP)
+		sqlite3_bind_int64(st, 1, type_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
+				goto oom;
+			v = nv;
+		}
+		if ((s = strdup((const char *)sqlite3_column_text(st, 0))) ==
+		    NULL)
+			goto oom;
+		v[(*n)++] = s;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		dir_free_names(v, *n);
+		*n = 0;
+		return dberr(db, rc, "cannot read the directory", e);
+	}
+	*names = v;
+	return UIMP_OK;
+oom:
+	sqlite3_finalize(st);
+	dir_free_names(v, *n);
+	*n = 0;
+	return nomem(e);
+}
+
+/* The statements an export runs for each user, prepared once. */
+struct dir_lookup {
+	struct uimp_db	*db;
+	int		 ready;		/* the store has the directory */
+	sqlite3_stmt	*groups;	/* ?1 user: type id, group name */
+	sqlite3_stmt	*labels;	/* ?1 user: label names by name */
+};
+
+int
+db_dir_lookup_new(struct uimp_db *db, struct dir_lookup **out,
+    struct uimp_err *e)
+{
+	struct dir_lookup *l;
+	int rc;
+
+	*out = NULL;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return nomem(e);
+	l->db = db;
+	if ((rc = dir_ready(db, &l->ready, e)) != UIMP_OK)
+		goto fail;
+	if (l->ready && ((rc = prep_once(db, "SELECT ug.type_id, g.name FROM "
+	    "user_groups ug JOIN groups g ON g.id = ug.group_id WHERE "
+	    "ug.user_id = ?1", &l->groups, e)) != UIMP_OK ||
+	    (rc = prep_once(db, "SELECT l.name FROM user_labels ul JOIN "
+	    "labels l ON l.id = ul.label_id WHERE ul.user_id = ?1 ORDER BY "
+	    "l.name, l.id", &l->labels, e)) != UIMP_OK))
+		goto fail;
+	*out = l;
+	return UIMP_OK;
+fail:
+	db_dir_lookup_free(l);
+	return rc;
+}
+
+void
+db_dir_lookup_free(struct dir_lookup *l)
+{
+	if (l == NULL)
+		return;
+	sqlite3_finalize(l->groups);
+	sqlite3_finalize(l->labels);
+	free(l);
+}
+
+int
+db_user_group_names(struct dir_lookup *l, long long user_id,
+    const struct dir_type *types, size_t n, char **names,
+    struct uimp_err *e)
+{
+	long long tid;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		names[i] = NULL;
+	if (!l->ready || n == 0)
+		return UIMP_OK;
+	sqlite3_reset(l->groups);
+	sqlite3_bind_int64(l->groups, 1, user_id);
+	while ((rc = sqlite3_step(l->groups)) == SQLITE_ROW) {
+		tid = sqlite3_column_int64(l->groups, 0);
+		for (i = 0; i < n; i++) {
+			if (types[i].id != tid || names[i] != NULL)
+				continue;
+			if ((names[i] = strdup((const char *)
+			    sqlite3_column_text(l->groups, 1))) == NULL) {
+				rc = nomem(e);
+				goto fail;
+			}
+		}
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(l->groups);
+		return UIMP_OK;
+	}
+	rc = dberr(l->db, rc, "cannot read the directory", e);
+fail:
+	sqlite3_reset(l->groups);
+	for (i = 0; i < n; i++) {
+		free(names[i]);
+		names[i] = NULL;
+	}
+	return rc;
+}
+
+int
+db_user_label_names(struct dir_lookup *l, long long user_id, struct buf *out,
+    struct uimp_err *e)
+{
+	int rc, first = 1;
+
+	buf_reset(out);
+	if (buf_adds(out, ""))
+		return nomem(e);
+	if (!l->ready)
+		return UIMP_OK;
+	sqlite3_reset(l->labels);
+	sqlite3_bind_int64(l->labels, 1, user_id);
+	while ((rc = sqlite3_step(l->labels)) == SQLITE_ROW) {
+		if ((!first && buf_addc(out, ':')) || buf_adds(out,
+		    (const char *)sqlite3_column_text(l->labels, 0))) {
+			sqlite3_reset(l->labels);
+			return nomem(e);
+		}
+		first = 0;
+	}
+	sqlite3_reset(l->labels);
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(l->db, rc, "cannot read "
+	    "the directory", e);
 }

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE	/* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,7 +41,18 @@ struct col {
 	int	 active;	/* the "active" column of status */
 	int	 blank;		/* no header: every cell must be empty */
 	int	 errors;	/* the Error column of an --errors file */
+	int	 x;		/* a directory column: index in c->xcols, or
+				 * -1 */
 };
+
+/* A directory column: a group type, labels, a custom field. */
+struct xcol {
+	int	 kind;		/* enum xkind */
+	size_t	 idx;		/* into c->types or c->dfields */
+	int	 col;		/* its column */
+};
+
+#define XNONE	((size_t)-1)	/* no value in a directory column */
 
 /* One row's values after the rules, and what is to become of it. */
 struct rec {
@@ -57,6 +69,35 @@ struct rec {
 					 * --credentials and --invite */
 	size_t		 genlen;
 	int		 action;
+	int		 flags;		/* enum rec_flags */
+	size_t		*xoff;		/* directory values in mem, or XNONE */
+	size_t		 nx;
+	unsigned	 xfilled;	/* directory cells filled */
+};
+
+enum rec_flags {
+	REC_DERIVED	= 1 << 0,	/* --key email: the username is the
+					 * email, no column gave one */
+	REC_NO_USERNAME	= 1 << 1	/* --key email: no column gave one,
+					 * and the email cannot be one */
+};
+
+/*
+ * A good row that names a manager by email: checked once the whole file
+ * is read, since a row may name a manager whose row comes later.
+ */
+struct mref {
+	unsigned long	 row;
+	char		*email;		/* the row's user's, folded */
+	char		*mgr;		/* the manager's, folded */
+	int		 action;	/* ACT_INSERT or ACT_UPDATE */
+	int		 instore;	/* a user of the store has mgr */
+	int		 bad;		/* rejected once the file was read */
+	int		 gen;		/* counted in generated */
+	int		 kept;		/* counted in passwords_kept */
+	int		 state;		/* cycle search: 0, 1 on the path,
+					 * 2 done */
+	char		*msg;		/* why it was rejected */
 };
 
 struct ctx {
@@ -78,13 +119,33 @@ struct ctx {
 	struct uimp_policy		 pol;
 	struct uimp_cost		 cost;
 	unsigned long			 locked;
+	char				*defaults[UIMP_F_COUNT]; /* of new users
+						 * (settings new_user.*) */
 
-	struct keyset			 keys, emails, phones;
+	struct keyset			 keys, names, emails, phones;
 	FILE				*spool;	/* valid rows */
 	FILE				*log;	/* findings and rejected rows */
 	struct rec			 batch[BATCH];
 	size_t				 nbatch;
 	struct user			 stored;
+	struct user			 other;	/* a user a value belongs to */
+
+	struct dir_type			*types;	/* the store's group types */
+	size_t				 ntypes;
+	struct dir_field		*dfields; /* its custom fields */
+	size_t				 ndfields;
+	struct xcol			*xcols;	/* the file's directory columns */
+	size_t				 nx;
+	char				**xstored; /* a user's, as load_extras()
+						 * gives them */
+	struct keyset			 groups; /* lookups: type and name to
+						 * id, ULONG_MAX: none */
+
+	struct mref			*mrefs;	/* rows naming a manager */
+	size_t				 nmrefs, capmrefs, mcursor;
+	struct keyset			 bademails; /* of rejected rows */
+	FILE				*mgrs;	/* managers to set at the
+						 * commit: id, row, email */
 	struct buf			 tmp;
 	char				 now[21];
 	int				 row_bad;
@@ -119,6 +180,9 @@ struct ctx {
 };
 
 /* small helpers */
+
+static int	open_temp(FILE **, struct uimp_err *);
+static int	rec_extras(struct ctx *, struct rec *, struct uimp_err *);
 
 static int
 nomem(struct uimp_err *e)
@@ -537,6 +601,645 @@ columns_json(struct ctx *c, struct buf *out)
 	return buf_addc(out, ']') ? UIMP_ENOMEM : UIMP_OK;
 }
 
+/*
+ * Directory columns: a group type's (a group by name), <type>_id (by id),
+ * labels, labels_id and custom fields.  Their checked values live in the
+ * row's mem at r->xoff[x], in a form compared with what the store has: a
+ * group's id (or "+name", a group --create-groups makes at the commit),
+ * label ids in ascending order joined by ':', a custom value as stored.
+ */
+
+enum xkind { XK_GROUP = 0, XK_GROUP_ID, XK_LABELS, XK_LABEL_IDS, XK_FIELD };
+
+/* Whether a header, normalized, names a directory column: into *xc. */
+static int
+lookup_extra(struct ctx *c, const char *header, struct xcol *xc)
+{
+	char h[256], n[256];
+	size_t i, len;
+	int pass;
+
+	uimp_header_normalize(header, h, sizeof(h));
+	len = strlen(h);
+	xc->idx = 0;
+	if (strcmp(h, "labels") == 0 || strcmp(h, "label") == 0) {
+		xc->kind = XK_LABELS;
+		return 1;
+	}
+	if (strcmp(h, "labelsid") == 0 || strcmp(h, "labelids") == 0) {
+		xc->kind = XK_LABEL_IDS;
+		return 1;
+	}
+	for (i = 0; i < c->ndfields; i++) {
+		uimp_header_normalize(c->dfields[i].name, n, sizeof(n));
+		if (strcmp(h, n) == 0) {
+			xc->kind = XK_FIELD;
+			xc->idx = i;
+			return 1;
+		}
+	}
+	/* "Appointments" for the type appointment, on a second pass */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->ntypes; i++) {
+			uimp_header_normalize(c->types[i].name, n, sizeof(n));
+			if (strcmp(h, n) == 0 || (pass == 1 && len > 1 &&
+			    h[len - 1] == 's' && strlen(n) == len - 1 &&
+			    strncmp(h, n, len - 1) == 0)) {
+				xc->kind = XK_GROUP;
+				xc->idx = i;
+				return 1;
+			}
+			if (pass == 0 && len == strlen(n) + 2 &&
+			    strncmp(h, n, len - 2) == 0 &&
+			    strcmp(h + len - 2, "id") == 0) {
+				xc->kind = XK_GROUP_ID;
+				xc->idx = i;
+				return 1;
+			}
+		}
+	return 0;
+}
+
+/* The name a directory column gives for messages: "region", "labels". */
+static const char *
+xname(const struct ctx *c, const struct xcol *xc)
+{
+	switch (xc->kind) {
+	case XK_GROUP:
+	case XK_GROUP_ID:
+		return c->types[xc->idx].name;
+	case XK_FIELD:
+		return c->dfields[xc->idx].name;
+	case XK_LABELS:
+		return "labels";
+	}
+	return "labels_id";
+}
+
+/* s[0..n) trimmed of white space: *n shrinks, the start is returned. */
+static const char *
+trim(const char *s, size_t *n)
+{
+	while (*n > 0 && (*s == ' ' || *s == '\t' || *s == '\r' ||
+	    *s == '\n'))
+		s++, (*n)--;
+	while (*n > 0 && (s[*n - 1] == ' ' || s[*n - 1] == '\t' ||
+	    s[*n - 1] == '\r' || s[*n - 1] == '\n'))
+		(*n)--;
+	return s;
+}
+
+/* A whole number of s[0..n) into *v (1 to 2^53): 0, else -1. */
+static int
+whole(const char *s, size_t n, long long *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (n == 0 || n > 15)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return *v > 0 ? 0 : -1;
+}
+
+/*
+ * The group of type t named name, through a cache of the run's lookups:
+ * *gid 0 when there is none.
+ */
+static int
+group_lookup(struct ctx *c, const struct dir_type *t, const char *name,
+    long long *gid, struct uimp_err *e)
+{
+	unsigned long hit, first;
+	int rc;
+
+	buf_reset(&c->tmp);
+	if (buf_addf(&c->tmp, "%lld\x1f%s", t->id, name))
+		return nomem(e);
+	fold(c->tmp.s);
+	if ((hit = keyset_has(&c->groups, c->tmp.s)) != 0) {
+		*gid = hit == ULONG_MAX ? 0 : (long long)hit;
+		return UIMP_OK;
+	}
+	if ((rc = db_group_find(c->db, t->id, name, gid, e)) != UIMP_OK)
+		return rc;
+	if (keyset_add(&c->groups, c->tmp.s, *gid ? (unsigned long)*gid :
+	    ULONG_MAX, &first))
+		return nomem(e);
+	return UIMP_OK;
+}
+
+/* Sort ids and drop repeats; returns how many are left. */
+static size_t
+ids_sort(long long *ids, size_t n)
+{
+	size_t i, j, k;
+	long long t;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+			t = ids[j];
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || ids[k - 1] != ids[i])
+			ids[k++] = ids[i];
+	return k;
+}
+
+/* ids joined by ':' into out (c->tmp's successor: a buf). */
+static int
+ids_join(struct buf *out, const long long *ids, size_t n)
+{
+	size_t i;
+
+	buf_reset(out);
+	if (buf_adds(out, ""))
+		return UIMP_ENOMEM;
+	for (i = 0; i < n; i++)
+		if (buf_addf(out, i ? ":%lld" : "%lld", ids[i]))
+			return UIMP_ENOMEM;
+	return UIMP_OK;
+}
+
+/*
+ * The labels of a cell, by name (byid 0) or id, as ascending ids joined
+ * by ':' into c->tmp; a name or id that is no label is reported on the
+ * row (*bad set).
+ */
+static int
+check_labels(struct ctx *c, unsigned long row, int col, const char *s,
+    size_t n, int byid, int *bad, struct uimp_err *e)
+{
+	long long *ids = NULL, id;
+	const char *p, *end = s + n, *t;
+	char name[DIR_NAME_MAX * 4 + 1], q[64];
+	size_t cnt = 0, cap = 0, len;
+	int rc = UIMP_OK, found;
+	void *nids;
+
+	*bad = 0;
+	for (p = s; p <= end && rc == UIMP_OK; p = t + 1) {
+		for (t = p; t < end && *t != ':'; t++)
+			;
+		len = (size_t)(t - p);
+		p = trim(p, &len);
+		if (len == 0)
+			continue;
+		quote(q, sizeof(q), p, len);
+		if (byid) {
+			if (whole(p, len, &id) != 0) {
+				report(c, row, col, UIMP_SEV_ERROR, "format",
+				    "%s is not a label id: expected whole "
+				    "numbers separated by ':'", q);
+				*bad = 1;
+				continue;
+			}
+			if ((rc = db_label_by_id(c->db, id, &found, e)))
+				break;
+		} else {
+			if (len >= sizeof(name)) {
+				report(c, row, col, UIMP_SEV_ERROR, "too_long",
+				    "a label name longer than %d characters",
+				    DIR_NAME_MAX);
+				*bad = 1;
+				continue;
+			}
+			memcpy(name, p, len);
+			name[len] = '\0';
+			if ((rc = db_label_find(c->db, name, &id, e)))
+				break;
+			found = id != 0;
+		}
+		if (!found) {
+			report(c, row, col, UIMP_SEV_ERROR, "no_such_label",
+			    "no such label %s%s (userimp labels add NAME)",
+			    byid ? "id " : "", q);
+			*bad = 1;
+			continue;
+		}
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((nids = realloc(ids, cap * sizeof(*ids))) == NULL) {
+				rc = nomem(e);
+				break;
+			}
+			ids = nids;
+		}
+		ids[cnt++] = id;
+	}
+	if (rc == UIMP_OK && !*bad && ids_join(&c->tmp, ids,
+	    ids_sort(ids, cnt)) != UIMP_OK)
+		rc = nomem(e);
+	free(ids);
+	return rc;
+}
+
+/* Whether y-m-d is a day of the calendar. */
+static int
+real_day(int y, int m, int d)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	if (y < 1 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+/*
+ * A custom field's value s[0..n) (trimmed, not empty) by its type into
+ * c->tmp; else a finding on the row (*bad set).
+ */
+static int
+check_custom(struct ctx *c, unsigned long row, int col,
+    const struct dir_field *f, const char *s, size_t n, int *bad,
+    struct uimp_err *e)
+{
+	char q[64], low[8];
+	size_t i, digits = 0, dots = 0;
+	int y, m, d, k;
+
+	*bad = 0;
+	quote(q, sizeof(q), s, n);
+	buf_reset(&c->tmp);
+	switch (f->type) {
+	case DIR_NUMBER:
+		i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+		for (; i < n; i++) {
+			if (s[i] == '.')
+				dots++;
+			else if (s[i] >= '0' && s[i] <= '9')
+				digits++;
+			else
+				break;
+		}
+		if (i < n || digits == 0 || dots > 1 || digits > 30 ||
+		    s[n - 1] == '.') {
+			*bad = 1;
+			return report(c, row, col, UIMP_SEV_ERROR, "format",
+			    "%s is not a number: expected digits with an "
+			    "optional - and one decimal point", q);
+		}
+		if (buf_add(&c->tmp, s + (s[0] == '+'), n - (s[0] == '+')) ||
+		    buf_addc(&c->tmp, '\0'))
+			return nomem(e);
+		c->tmp.len--;
+		return UIMP_OK;
+	case DIR_DATE:
+		/* a date cell reads YYYY-MM-DD, maybe with midnight */
+		if ((n == 10 || (n == 19 && (s[10] == ' ' || s[10] == 'T') &&
+		    strncmp(s + 11, "00:00:00", 8) == 0)) &&
+		    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &k) == 3 &&
+		    k == 10 && real_day(y, m, d)) {
+			if (buf_addf(&c->tmp, "%04d-%02d-%02d", y, m, d))
+				return nomem(e);
+			return UIMP_OK;
+		}
+		*bad = 1;
+		return report(c, row, col, UIMP_SEV_ERROR, "format", "%s is not "
+		    "a date: expected a date cell or YYYY-MM-DD", q);
+	case DIR_BOOL:
+		for (i = 0; i < n && i < sizeof(low) - 1; i++)
+			low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ?
+			    s[i] - 'A' + 'a' : s[i]);
+		low[i] = '\0';
+		if (n < sizeof(low) && (strcmp(low, "1") == 0 ||
+		    strcmp(low, "true") == 0 || strcmp(low, "yes") == 0))
+			return buf_adds(&c->tmp, "1") ? nomem(e) : UIMP_OK;
+		if (n < sizeof(low) && (strcmp(low, "0") == 0 ||
+		    strcmp(low, "false") == 0 || strcmp(low, "no") == 0))
+			return buf_adds(&c->tmp, "0") ? nomem(e) : UIMP_OK;
+		*bad = 1;
+		return report(c, row, col, UIMP_SEV_ERROR, "format", "%s is not "
+		    "a flag: expected 0 or 1 (also true/false, yes/no)", q);
+	}
+	/* text */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			*bad = 1;
+			return report(c, row, col, UIMP_SEV_ERROR, "control",
+			    "a control character at byte %zu", i + 1);
+		}
+	if (uimp_utf8_len(s, n, NULL) > 2000) {
+		*bad = 1;
+		return report(c, row, col, UIMP_SEV_ERROR, "too_long",
+		    "longer than 2000 characters");
+	}
+	if (buf_add(&c->tmp, s, n) || buf_addc(&c->tmp, '\0'))
+		return nomem(e);
+	c->tmp.len--;
+	return UIMP_OK;
+}
+
+/*
+ * Check the cell s[0..n) of directory column x on row into r->mem,
+ * r->xoff[x]; a bad value is reported (the row is then rejected).
+ */
+static int
+check_extra(struct ctx *c, struct rec *r, size_t x, int col, const char *s,
+    size_t n, struct uimp_err *e)
+{
+	const struct xcol *xc = &c->xcols[x];
+	const struct dir_type *t = &c->types[xc->idx];
+	char name[DIR_NAME_MAX * 4 + 1], msg[256], q[64];
+	long long id;
+	int rc, bad = 0, found;
+
+	s = trim(s, &n);
+	if (n == 0)
+		return UIMP_OK;
+	r->xfilled++;
+	quote(q, sizeof(q), s, n);
+	switch (xc->kind) {
+	case XK_GROUP:
+		if (n >= sizeof(name) || dir_name_check(UIMP_DIR_GROUP, s, n,
+		    name, sizeof(name), msg, sizeof(msg)) != 0) {
+			bad = 1;
+			report(c, r->row, col, UIMP_SEV_ERROR, "format",
+			    "%s is not a group name: %s", q, n >= sizeof(name) ?
+			    "too long" : msg);
+			break;
+		}
+		if ((rc = group_lookup(c, t, name, &id, e)) != UIMP_OK)
+			return rc;
+		buf_reset(&c->tmp);
+		if (id)
+			rc = buf_addf(&c->tmp, "%lld", id);
+		else if (c->o->flags & UIMP_IMPORT_CREATE_GROUPS)
+			rc = buf_addf(&c->tmp, "+%s", name);
+		else {
+			bad = 1;
+			report(c, r->row, col, UIMP_SEV_ERROR, "no_such_group",
+			    "no such group: %s %s (userimp groups add %s "
+			    "NAME, or --create-groups)", t->name, q, t->name);
+			break;
+		}
+		if (rc)
+			return nomem(e);
+		break;
+	case XK_GROUP_ID:
+		if (whole(s, n, &id) != 0) {
+			bad = 1;
+			report(c, r->row, col, UIMP_SEV_ERROR, "format",
+			    "%s is not a group id: expected a whole number", q);
+			break;
+		}
+		if ((rc = db_group_by_id(c->db, t->id, id, &found, e)))
+			return rc;
+		if (!found) {
+			bad = 1;
+			report(c, r->row, col, UIMP_SEV_ERROR, "no_such_group",
+			    "no such group: %s with id %lld", t->name, id);
+			break;
+		}
+		buf_reset(&c->tmp);
+		if (buf_addf(&c->tmp, "%lld", id))
+			return nomem(e);
+		break;
+	case XK_LABELS:
+	case XK_LABEL_IDS:
+		if ((rc = check_labels(c, r->row, col, s, n,
+		    xc->kind == XK_LABEL_IDS, &bad, e)) != UIMP_OK)
+			return rc;
+		break;
+	case XK_FIELD:
+		if ((rc = check_custom(c, r->row, col, &c->dfields[xc->idx], s,
+		    n, &bad, e)) != UIMP_OK)
+			return rc;
+		break;
+	}
+	if (bad)
+		return UIMP_OK;
+	r->xoff[x] = r->mem.len;
+	if (buf_add(&r->mem, c->tmp.s, c->tmp.len) ||
+	    buf_addc(&r->mem, '\0'))
+		return nomem(e);
+	return UIMP_OK;
+}
+
+/* The value of directory column x in r, or NULL. */
+static const char *
+xval(const struct rec *r, size_t x)
+{
+	return r->xoff[x] == XNONE ? NULL : r->mem.s + r->xoff[x];
+}
+
+/*
+ * What the store has for user id in each directory column, in the form
+ * of xval(), into c->xstored (one malloc'd string or NULL each).
+ */
+static int
+load_extras(struct ctx *c, long long id, struct uimp_err *e)
+{
+	long long *gids = NULL, *ids = NULL;
+	char **vals = NULL;
+	size_t x, n = 0;
+	int rc = UIMP_OK;
+	struct buf b = BUF_INIT;
+
+	for (x = 0; x < c->nx; x++) {
+		free(c->xstored[x]);
+		c->xstored[x] = NULL;
+	}
+	if ((gids = calloc(c->ntypes + 1, sizeof(*gids))) == NULL ||
+	    (vals = calloc(c->ndfields + 1, sizeof(*vals))) == NULL) {
+		rc = nomem(e);
+		goto out;
+	}
+	if ((c->ntypes && (rc = db_user_groups(c->db, id, c->types,
+	    c->ntypes, gids, e)) != UIMP_OK) ||
+	    (rc = db_user_labels(c->db, id, &ids, &n, e)) != UIMP_OK ||
+	    (c->ndfields && (rc = db_user_values(c->db, id, c->dfields,
+	    c->ndfields, vals, e)) != UIMP_OK))
+		goto out;
+	for (x = 0; x < c->nx; x++) {
+		buf_reset(&b);
+		switch (c->xcols[x].kind) {
+		case XK_GROUP:
+		case XK_GROUP_ID:
+			if (gids[c->xcols[x].idx] == 0)
+				continue;
+			if (buf_addf(&b, "%lld", gids[c->xcols[x].idx]))
+				rc = nomem(e);
+			break;
+		case XK_LABELS:
+		case XK_LABEL_IDS:
+			if (n == 0)
+				continue;
+			if (ids_join(&b, ids, n))
+				rc = nomem(e);
+			break;
+		case XK_FIELD:
+			if (vals[c->xcols[x].idx] == NULL)
+				continue;
+			if (buf_adds(&b, vals[c->xcols[x].idx]))
+				rc = nomem(e);
+			break;
+		}
+		if (rc != UIMP_OK)
+			break;
+		if ((c->xstored[x] = strdup(b.s)) == NULL) {
+			rc = nomem(e);
+			break;
+		}
+	}
+out:
+	if (vals)
+		for (x = 0; x < c->ndfields; x++)
+			free(vals[x]);
+	free(vals);
+	free(gids);
+	free(ids);
+	buf_release(&b);
+	return rc;
+}
+
+/*
+ * Whether r changes a directory column of the stored user (c->xstored):
+ * a filled cell that differs, or under --empty clear an empty cell where
+ * the store has a value.
+ */
+static int
+extras_change(const struct ctx *c, const struct rec *r)
+{
+	const char *v;
+	size_t x;
+
+	for (x = 0; x < c->nx; x++) {
+		v = xval(r, x);
+		if (v && (c->xstored[x] == NULL || strcmp(v, c->xstored[x])))
+			return 1;
+		if (v == NULL && c->xstored[x] &&
+		    (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Write the directory columns of user id (the row's user, just inserted
+ * or updated): groups (made first under --create-groups), labels, custom
+ * values; an empty cell clears under --empty clear, on an update.
+ */
+static int
+write_extras(struct ctx *c, const struct rec *r, long long id, int update,
+    struct uimp_err *e)
+{
+	const struct xcol *xc;
+	const char *v, *p;
+	long long gid, *ids = NULL;
+	size_t x, n, i;
+	int rc = UIMP_OK, clear;
+
+	for (x = 0; x < c->nx && rc == UIMP_OK; x++) {
+		xc = &c->xcols[x];
+		v = xval(r, x);
+		clear = v == NULL && update &&
+		    (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR);
+		if (v == NULL && !clear)
+			continue;
+		switch (xc->kind) {
+		case XK_GROUP:
+		case XK_GROUP_ID:
+			gid = 0;
+			if (v && *v == '+') {
+				/* --create-groups: an earlier row may have */
+				if ((rc = db_group_find(c->db,
+				    c->types[xc->idx].id, v + 1, &gid, e)))
+					break;
+				if (gid == 0 && (rc = db_group_create(c->db,
+				    c->types[xc->idx].id, v + 1, &gid, e)))
+					break;
+			} else if (v)
+				gid = strtoll(v, NULL, 10);
+			rc = db_user_group_set(c->db, id, c->types[xc->idx].id,
+			    gid, e);
+			break;
+		case XK_LABELS:
+		case XK_LABEL_IDS:
+			n = 0;
+			if (v)
+				for (p = v, n = *v ? 1 : 0; *p; p++)
+					n += *p == ':';
+			free(ids);
+			if ((ids = calloc(n + 1, sizeof(*ids))) == NULL) {
+				rc = nomem(e);
+				break;
+			}
+			for (p = v, i = 0; i < n; i++) {
+				ids[i] = strtoll(p, (char **)&p, 10);
+				p += *p == ':';
+			}
+			rc = db_user_labels_set(c->db, id, ids, n, e);
+			break;
+		case XK_FIELD:
+			rc = db_user_value_set(c->db, id,
+			    c->dfields[xc->idx].id, v, e);
+			break;
+		}
+	}
+	free(ids);
+	return rc;
+}
+
+/* Once the header is read: room for the directory values of a row. */
+static int
+setup_extras(struct ctx *c, struct uimp_err *e)
+{
+	size_t i;
+	int rc;
+
+	if (c->nx == 0)
+		return UIMP_OK;
+	if ((c->xstored = calloc(c->nx, sizeof(*c->xstored))) == NULL)
+		return nomem(e);
+	for (i = 0; i < BATCH; i++)
+		if ((rc = rec_extras(c, &c->batch[i], e)) != UIMP_OK)
+			return rc;
+	return UIMP_OK;
+}
+
+/* What a directory column sets: 0 a group, 1 the labels, 2 a value. */
+static int
+xtarget(const struct xcol *xc)
+{
+	return xc->kind <= XK_GROUP_ID ? 0 : xc->kind <= XK_LABEL_IDS ? 1 : 2;
+}
+
+/*
+ * Add directory column xc at column col: -1, or the column that has it
+ * already, or -2 when out of memory (e set).
+ */
+static int
+add_xcol(struct ctx *c, const struct xcol *xc, int col, struct uimp_err *e)
+{
+	struct xcol *nx;
+	size_t x;
+
+	/* a type's group by name and by id, or labels and labels_id, are
+	 * one thing twice */
+	for (x = 0; x < c->nx; x++)
+		if (xtarget(&c->xcols[x]) == xtarget(xc) &&
+		    c->xcols[x].idx == xc->idx)
+			return c->xcols[x].col;
+	if ((nx = realloc(c->xcols, (c->nx + 1) * sizeof(*nx))) == NULL) {
+		nomem(e);
+		return -2;
+	}
+	c->xcols = nx;
+	c->xcols[c->nx] = *xc;
+	c->xcols[c->nx].col = col;
+	c->cols[col].x = (int)c->nx++;
+	return -1;
+}
+
 static int
 read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 {
@@ -544,7 +1247,8 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 	const char *s;
 	char letters[8], hint[128];
 	size_t i, len;
-	int f, other, problems = 0;
+	struct xcol xc;
+	int f, other, rc, problems = 0;
 
 	c->header_row = r->num;
 	c->ncols = r->ncells;
@@ -565,12 +1269,28 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 			len--;
 		if ((c->cols[i].header = strndup(s, len)) == NULL)
 			return nomem(e);
+		c->cols[i].x = -1;
 		c->cols[i].field = -1;
 		if (len == 0) {
 			c->cols[i].blank = 1;
 			continue;
 		}
 		f = map_header(c, c->cols[i].header, &c->cols[i].active);
+		c->cols[i].x = -1;
+		if (f < 0 && lookup_extra(c, c->cols[i].header, &xc)) {
+			if ((other = add_xcol(c, &xc, (int)i, e)) < -1)
+				return UIMP_ENOMEM;
+			if (other >= 0) {
+				col_letters((size_t)other, letters);
+				report(c, r->num, (int)i, UIMP_SEV_ERROR,
+				    "duplicate_column", "a second column for "
+				    "%s: '%s' is in column %s already",
+				    xname(c, &xc), c->cols[other].header,
+				    letters);
+				problems++;
+			}
+			continue;
+		}
 		if (f < 0 && is_errors_column(c->cols[i].header)) {
 			/* the messages of an --errors file, fixed and
 			 * imported again: not data */
@@ -622,6 +1342,8 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 	    (c->o->flags & UIMP_IMPORT_GENERATE)) &&
 	    c->colof[UIMP_F_EMAIL] >= 0 && c->colof[UIMP_F_FIRST_NAME] >= 0 &&
 	    c->colof[UIMP_F_LAST_NAME] >= 0;
+	if ((rc = setup_extras(c, e)) != UIMP_OK)
+		return rc;
 	return errors_header(c, e);
 }
 
@@ -630,6 +1352,8 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 static void
 rec_reset(struct rec *r)
 {
+	size_t i;
+
 	if (r->pw) {
 		explicit_bzero(r->pw, r->pwlen);
 		free(r->pw);
@@ -648,6 +1372,10 @@ rec_reset(struct rec *r)
 	r->pw = r->hash = NULL;
 	r->pwlen = 0;
 	r->action = ACT_REJECT;
+	r->flags = 0;
+	r->xfilled = 0;
+	for (i = 0; i < r->nx; i++)
+		r->xoff[i] = XNONE;
 }
 
 static void
@@ -655,6 +1383,26 @@ rec_release(struct rec *r)
 {
 	rec_reset(r);
 	buf_release(&r->mem);
+	free(r->xoff);
+	r->xoff = NULL;
+	r->nx = 0;
+}
+
+/* Room in r for the file's directory columns. */
+static int
+rec_extras(struct ctx *c, struct rec *r, struct uimp_err *e)
+{
+	size_t i;
+
+	if (r->nx == c->nx)
+		return UIMP_OK;
+	free(r->xoff);
+	if ((r->xoff = calloc(c->nx + 1, sizeof(*r->xoff))) == NULL)
+		return nomem(e);
+	r->nx = c->nx;
+	for (i = 0; i < r->nx; i++)
+		r->xoff[i] = XNONE;
+	return UIMP_OK;
 }
 
 static const char *
@@ -692,8 +1440,9 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 	const struct uimp_field_info *fi;
 	const char *nv, *key = r->v[c->key];
 	char who[128], q[64];
-	unsigned long bit, missing = 0, acts = r->filled | r->bad;
-	int f, rc, changed = 0, haspw;
+	unsigned long bit, missing = 0, acts = (r->filled | r->bad) &
+	    ~((r->flags & REC_DERIVED) ? 1UL << UIMP_F_USERNAME : 0);
+	int f, rc, changed = 0, haspw, found;
 
 	r->action = ACT_REJECT;
 	memset(out->v, 0, sizeof(out->v));
@@ -711,8 +1460,21 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 			    "the columns %semail, first_name and last_name, "
 			    "which this file lacks", q, (c->o->flags &
 			    UIMP_IMPORT_GENERATE) ? "" : "password, ");
+		if (r->flags & REC_NO_USERNAME) {
+			report(c, r->row, c->colof[UIMP_F_EMAIL],
+			    UIMP_SEV_ERROR, "needs_username", "no user %s: "
+			    "a new user's username is their email when the "
+			    "file has no username column, and this email "
+			    "does not fit the username rule (A-Z a-z 0-9 / "
+			    "\\ _ . - @, at most 50): add a username column",
+			    q);
+			missing |= 1UL << UIMP_F_USERNAME;
+		}
 		for (f = 0; f < UIMP_F_COUNT; f++) {
 			fi = uimp_field_info(f);
+			if (f == UIMP_F_USERNAME &&
+			    (r->flags & REC_NO_USERNAME))
+				continue;
 			if ((fi->flags & UIMP_FIELD_REQUIRED) &&
 			    !((r->filled | r->bad) >> f & 1) &&
 			    !(f == UIMP_F_PASSWORD &&
@@ -740,7 +1502,8 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 			return report(c, r->row, c->colof[c->key],
 			    UIMP_SEV_ERROR, "exists", "user %s exists "
 			    "already (--mode insert)", q);
-		if ((acts & ~(1UL << c->key)) == 0)
+		if ((acts & ~(1UL << c->key)) == 0 && r->xfilled == 0 &&
+		    !(c->nx > 0 && (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR)))
 			return report(c, r->row, -1, UIMP_SEV_ERROR,
 			    "nothing_to_update", "nothing to update: every "
 			    "cell but the key is empty");
@@ -752,6 +1515,17 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 			    (fi->flags & UIMP_FIELD_EXPORT_ONLY) ||
 			    !(r->present & bit))
 				continue;
+			/* the username is never changed (--key email) */
+			if (f == UIMP_F_USERNAME) {
+				if (r->v[f] && strcasecmp(r->v[f],
+				    st->v[f]) != 0)
+					report(c, r->row, c->colof[f],
+					    UIMP_SEV_ERROR, "username_fixed",
+					    "the user with this email is "
+					    "'%s': import never changes a "
+					    "username", st->v[f]);
+				continue;
+			}
 			if (r->filled & bit)
 				nv = r->v[f];
 			else if ((c->o->flags & UIMP_IMPORT_EMPTY_CLEAR) &&
@@ -760,7 +1534,9 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 				nv = default_of(f);
 			else
 				continue;
-			if (same(nv, st->v[f]))
+			if (f == UIMP_F_MANAGER_EMAIL ? (nv && st->v[f] ?
+			    strcasecmp(nv, st->v[f]) == 0 : nv == st->v[f]) :
+			    same(nv, st->v[f]))
 				continue;
 			if (c->locked & bit) {
 				report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
@@ -781,12 +1557,37 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 				    "users");
 			changed = 1;
 		}
+		if (c->nx > 0) {
+			if ((rc = load_extras(c, st->id, e)) != UIMP_OK)
+				return rc;
+			changed |= extras_change(c, r);
+		}
 		if (c->row_bad)
 			return UIMP_OK;
 		r->action = changed ? ACT_UPDATE : ACT_UNCHANGED;
 	}
 	out->has_password = haspw;
+	if (r->action != ACT_UNCHANGED && r->v[UIMP_F_MANAGER_EMAIL] &&
+	    out->v[UIMP_F_EMAIL] && strcasecmp(out->v[UIMP_F_EMAIL],
+	    r->v[UIMP_F_MANAGER_EMAIL]) == 0)
+		report(c, r->row, c->colof[UIMP_F_MANAGER_EMAIL],
+		    UIMP_SEV_ERROR, "manager_self", "a user cannot be their "
+		    "own manager");
 	/* uniqueness against the other users in the store */
+	if (r->action == ACT_INSERT && c->key != UIMP_F_USERNAME &&
+	    out->v[UIMP_F_USERNAME]) {
+		if ((rc = db_user_find(c->db, out->v[UIMP_F_USERNAME], 0,
+		    &c->other, &found, e)) != UIMP_OK)
+			return rc;
+		if (found)
+			report(c, r->row, c->colof[UIMP_F_USERNAME] >= 0 ?
+			    c->colof[UIMP_F_USERNAME] : c->colof[c->key],
+			    UIMP_SEV_ERROR, "taken", "the username%s is "
+			    "user '%s''s already, whose email is '%s'",
+			    c->colof[UIMP_F_USERNAME] >= 0 ? "" :
+			    " (the email)", c->other.v[UIMP_F_USERNAME],
+			    c->other.v[UIMP_F_EMAIL]);
+	}
 	if (r->action != ACT_UNCHANGED && out->v[UIMP_F_EMAIL] &&
 	    (st == NULL || !same(out->v[UIMP_F_EMAIL], st->v[UIMP_F_EMAIL]))) {
 		if ((rc = db_email_owner(c->db, out->v[UIMP_F_EMAIL], out->id,
@@ -842,6 +1643,53 @@ count(struct ctx *c, const struct rec *r)
 	    c->check ? todo[r->action] : done[r->action], q);
 }
 
+/*
+ * --key email and no username column: a new user's username is their
+ * email (off[] as check_cells() has them) when it fits the username
+ * rule; else the row is marked to be rejected if it makes a user.
+ */
+static int
+derive_username(struct ctx *c, struct rec *r, size_t *off,
+    struct uimp_err *e)
+{
+	struct uimp_verdict v;
+	const char *email = r->mem.s + off[UIMP_F_EMAIL];
+	size_t n = strlen(email);
+
+	if (buf_grow(&c->tmp, n + 8))
+		return nomem(e);
+	if (uimp_field_check(UIMP_F_USERNAME, 0, email, n, &c->pol,
+	    c->tmp.s, c->tmp.cap, &v) != 0) {
+		r->flags |= REC_NO_USERNAME;
+		return UIMP_OK;
+	}
+	off[UIMP_F_USERNAME] = r->mem.len;
+	if (buf_add(&r->mem, c->tmp.s, strlen(c->tmp.s) + 1))
+		return nomem(e);
+	r->filled |= 1UL << UIMP_F_USERNAME;
+	r->flags |= REC_DERIVED;
+	return UIMP_OK;
+}
+
+/* A directory column's cell: the faults any cell may have, then its rule. */
+static int
+check_extra_cell(struct ctx *c, struct rec *r, size_t i,
+    const struct uimp_cell *cell, struct uimp_err *e)
+{
+	if (cell->type == UIMP_CELL_ERROR)
+		return report(c, r->row, (int)i, UIMP_SEV_ERROR, "error_cell",
+		    "the cell holds the error value %s: enter a value",
+		    cell->text);
+	if (cell->flags & UIMP_CELL_BAD_UTF8)
+		return report(c, r->row, (int)i, UIMP_SEV_ERROR, "utf8", "%s",
+		    c->rd ? uimp_reader_bad_text(c->rd) : "not valid UTF-8");
+	if (cell->flags & UIMP_CELL_TOO_LONG)
+		return report(c, r->row, (int)i, UIMP_SEV_ERROR, "too_long",
+		    "longer than %d characters", UIMP_CELL_MAX);
+	return check_extra(c, r, (size_t)c->cols[i].x, (int)i, cell->text,
+	    cell->len, e);
+}
+
 /* Validate the cells of row r into c->batch[c->nbatch]. */
 static int
 check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
@@ -852,7 +1700,7 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 	struct uimp_verdict v;
 	size_t off[UIMP_F_COUNT], i, need;
 	char letters[8];
-	int f;
+	int f, rc;
 
 	r->row = row->num;
 	for (i = 0; i < row->ncells; i++) {
@@ -868,6 +1716,12 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 	}
 	for (i = 0; i < c->ncols; i++) {
 		f = c->cols[i].field;
+		if (f < 0 && c->cols[i].x >= 0) {
+			cell = i < row->ncells ? &row->cells[i] : &empty;
+			if ((rc = check_extra_cell(c, r, i, cell, e)))
+				return rc;
+			continue;
+		}
 		if (f < 0 || (uimp_field_info(f)->flags &
 		    UIMP_FIELD_EXPORT_ONLY))
 			continue;
@@ -887,7 +1741,7 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 			    "spreadsheet program");
 		if (cell->flags & UIMP_CELL_BAD_UTF8) {
 			report(c, row->num, (int)i, UIMP_SEV_ERROR, "utf8",
-			    "not valid UTF-8: save the file as UTF-8");
+			    "%s", uimp_reader_bad_text(c->rd));
 			continue;
 		}
 		if (cell->flags & UIMP_CELL_TOO_LONG) {
@@ -928,6 +1782,10 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 			return nomem(e);
 		r->filled |= 1UL << f;
 	}
+	if (c->key == UIMP_F_EMAIL && c->colof[UIMP_F_USERNAME] < 0 &&
+	    (r->filled >> UIMP_F_EMAIL & 1) &&
+	    (rc = derive_username(c, r, off, e)) != UIMP_OK)
+		return rc;
 	for (f = 0; f < UIMP_F_COUNT; f++)
 		if (f != UIMP_F_PASSWORD)
 			r->v[f] = (r->filled >> f & 1) ? r->mem.s + off[f] :
@@ -940,13 +1798,15 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 static int
 check_unique(struct ctx *c, struct rec *r, struct uimp_err *e)
 {
-	static const int uniq[] = { UIMP_F_EMAIL, UIMP_F_MOBILE_PHONE };
-	struct keyset *set;
+	static const int uniq[] = {
+		UIMP_F_USERNAME, UIMP_F_EMAIL, UIMP_F_MOBILE_PHONE
+	};
+	struct keyset *set, *sets[] = { &c->names, &c->emails, &c->phones };
 	unsigned long first;
 	size_t i;
 	int f;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		f = i == 0 ? c->key : uniq[i - 1];
 		if (i > 0 && f == c->key)
 			continue;
@@ -956,7 +1816,7 @@ check_unique(struct ctx *c, struct rec *r, struct uimp_err *e)
 		if (buf_adds(&c->tmp, r->v[f]))
 			return nomem(e);
 		fold(c->tmp.s);
-		set = i == 0 ? &c->keys : i == 1 ? &c->emails : &c->phones;
+		set = i == 0 ? &c->keys : sets[i - 1];
 		if (keyset_add(set, c->tmp.s, r->row, &first))
 			return nomem(e);
 		if (first == 0)
@@ -991,7 +1851,8 @@ plan_row(struct ctx *c, struct rec *r, const struct user *st,
 
 struct spooled {
 	unsigned long	row, present, filled;
-	int		action;
+	int		action, flags;
+	unsigned	xfilled;
 	size_t		memlen, hashlen, genlen;
 	size_t		off[UIMP_F_COUNT];
 };
@@ -1041,6 +1902,8 @@ spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
 	h.present = r->present;
 	h.filled = r->filled;
 	h.action = r->action;
+	h.flags = r->flags;
+	h.xfilled = r->xfilled;
 	h.memlen = r->mem.len;
 	h.hashlen = r->hash ? strlen(r->hash) : 0;
 	h.genlen = r->gen ? r->genlen : 0;
@@ -1049,7 +1912,9 @@ spool_write(struct ctx *c, const struct rec *r, struct uimp_err *e)
 	if (fwrite(&h, sizeof(h), 1, c->spool) != 1 ||
 	    (h.memlen && fwrite(r->mem.s, h.memlen, 1, c->spool) != 1) ||
 	    (h.hashlen && fwrite(r->hash, h.hashlen, 1, c->spool) != 1) ||
-	    (h.genlen && spool_secret(c, r, c->spool) != 0))
+	    (h.genlen && spool_secret(c, r, c->spool) != 0) ||
+	    (c->nx && fwrite(r->xoff, sizeof(*r->xoff), c->nx, c->spool) !=
+	    c->nx))
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
 		    "cannot write a temporary file");
 	c->spooled++;
@@ -1074,7 +1939,9 @@ spool_read(struct ctx *c, struct rec *r, int *more, struct uimp_err *e)
 		return nomem(e);
 	if ((h.memlen && fread(r->mem.s, h.memlen, 1, c->spool) != 1) ||
 	    (h.hashlen && fread(r->hash, h.hashlen, 1, c->spool) != 1) ||
-	    (h.genlen && fread(r->gen, h.genlen, 1, c->spool) != 1))
+	    (h.genlen && fread(r->gen, h.genlen, 1, c->spool) != 1) ||
+	    (c->nx && fread(r->xoff, sizeof(*r->xoff), c->nx, c->spool) !=
+	    c->nx))
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
 		    "read a temporary file");
 	r->mem.len = h.memlen;
@@ -1090,6 +1957,8 @@ spool_read(struct ctx *c, struct rec *r, int *more, struct uimp_err *e)
 	r->present = h.present;
 	r->filled = h.filled;
 	r->action = h.action;
+	r->flags = h.flags;
+	r->xfilled = h.xfilled;
 	for (f = 0; f < UIMP_F_COUNT; f++)
 		r->v[f] = (f != UIMP_F_PASSWORD && (r->filled >> f & 1)) ?
 		    r->mem.s + h.off[f] : NULL;
@@ -1167,6 +2036,282 @@ blank_row(const struct uimp_row *row)
 	return 1;
 }
 
+/* managers: checked once the file is read */
+
+/* The row of the file that holds email (folded), or 0. */
+static unsigned long
+file_email(const struct ctx *c, const char *email)
+{
+	return keyset_has(c->key == UIMP_F_EMAIL ? &c->keys : &c->emails,
+	    email);
+}
+
+/*
+ * A rejected row's email, which no manager cell may then name: when the
+ * row holds it (not a later row that repeats it, rejected for that).
+ */
+static int
+mark_bad_email(struct ctx *c, const struct rec *r, struct uimp_err *e)
+{
+	unsigned long first;
+
+	if (r->v[UIMP_F_EMAIL] == NULL)
+		return UIMP_OK;
+	buf_reset(&c->tmp);
+	if (buf_adds(&c->tmp, r->v[UIMP_F_EMAIL]))
+		return nomem(e);
+	fold(c->tmp.s);
+	if (file_email(c, c->tmp.s) != r->row)
+		return UIMP_OK;
+	if (keyset_add(&c->bademails, c->tmp.s, r->row, &first))
+		return nomem(e);
+	return UIMP_OK;
+}
+
+/* Keep a good row's manager reference for resolve_managers(). */
+static int
+add_mref(struct ctx *c, const struct rec *r, const struct user *out,
+    int gen, int kept, struct uimp_err *e)
+{
+	struct mref *m, *nm;
+	char who[128];
+	size_t ncap;
+	int rc;
+
+	if (out->v[UIMP_F_EMAIL] == NULL)
+		return UIMP_OK;
+	if (c->nmrefs == c->capmrefs) {
+		ncap = c->capmrefs ? c->capmrefs * 2 : 64;
+		if ((nm = realloc(c->mrefs, ncap * sizeof(*nm))) == NULL)
+			return nomem(e);
+		c->mrefs = nm;
+		c->capmrefs = ncap;
+	}
+	if ((rc = db_email_owner(c->db, r->v[UIMP_F_MANAGER_EMAIL], -1, who,
+	    sizeof(who), e)) != UIMP_OK)
+		return rc;
+	m = &c->mrefs[c->nmrefs];
+	memset(m, 0, sizeof(*m));
+	m->row = r->row;
+	m->action = r->action;
+	m->gen = gen;
+	m->kept = kept;
+	m->instore = *who != '\0';
+	if ((m->email = strdup(out->v[UIMP_F_EMAIL])) == NULL ||
+	    (m->mgr = strdup(r->v[UIMP_F_MANAGER_EMAIL])) == NULL) {
+		free(m->email);
+		return nomem(e);
+	}
+	fold(m->email);
+	fold(m->mgr);
+	c->nmrefs++;
+	return UIMP_OK;
+}
+
+/*
+ * Reject the row of m now that the file is read: its finding, its email
+ * no longer good, and (check) the counts.
+ */
+static int
+late_reject(struct ctx *c, struct mref *m, const char *code,
+    const char *msg, struct uimp_err *e)
+{
+	unsigned long first;
+
+	report(c, m->row, c->colof[UIMP_F_MANAGER_EMAIL], UIMP_SEV_ERROR,
+	    code, "%s", msg);
+	m->bad = 1;
+	if ((m->msg = strdup(msg)) == NULL ||
+	    keyset_add(&c->bademails, m->email, m->row, &first))
+		return nomem(e);
+	/*
+	 * Counted now, whether or not the row reaches the commit: import
+	 * counts its rows there (check has counted them already).
+	 */
+	if (c->check && m->action == ACT_INSERT)
+		c->sum->inserted--;
+	else if (c->check)
+		c->sum->updated--;
+	c->sum->rejected++;
+	c->sum->generated -= m->gen;
+	c->sum->passwords_kept -= m->kept;
+	return UIMP_OK;
+}
+
+/*
+ * Follow the managers from row start: in the file (map: email to index
+ * + 1), else in the store.  A walk that comes back to a row on its path
+ * is a circle: each of its rows is rejected.
+ */
+static int
+walk_managers(struct ctx *c, const struct keyset *map, size_t start,
+    size_t *path, size_t *hops, int *changed, struct uimp_err *e)
+{
+	char next[256], up[256], msg[512];
+	size_t n = 0, i, j, k, steps;
+	unsigned long hit;
+	int rc;
+
+	for (i = start;;) {
+		c->mrefs[i].state = 1;
+		path[n++] = i;
+		snprintf(next, sizeof(next), "%s", c->mrefs[i].mgr);
+		/* a manager outside the file: their managers in the store */
+		for (steps = 0; (hit = keyset_has(map, next)) == 0 &&
+		    steps < 1000; steps++) {
+			if ((rc = db_manager_of(c->db, next, up,
+			    sizeof(up), e)) != UIMP_OK)
+				return rc;
+			if (*up == '\0')
+				break;
+			fold(up);
+			memcpy(next, up, sizeof(next));
+		}
+		hops[n - 1] = steps;
+		if (hit == 0)
+			break;
+		j = hit - 1;
+		if (c->mrefs[j].bad || c->mrefs[j].state == 2)
+			break;
+		if (c->mrefs[j].state == 1) {
+			for (k = 0; path[k] != j; k++)
+				;
+			snprintf(msg, sizeof(msg), "the managers go round "
+			    "in a circle:");
+			for (i = k; i < n; i++) {
+				snprintf(msg + strlen(msg), sizeof(msg) -
+				    strlen(msg), " %s ->",
+				    c->mrefs[path[i]].email);
+				/* through users of the store */
+				if (hops[i] > 0)
+					snprintf(msg + strlen(msg),
+					    sizeof(msg) - strlen(msg),
+					    " %s%s ->", c->mrefs[path[i]].mgr,
+					    hops[i] > 1 ? " -> ..." : "");
+			}
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+			    " %s", c->mrefs[j].email);
+			for (i = k; i < n; i++)
+				if ((rc = late_reject(c, &c->mrefs[path[i]],
+				    "manager_cycle", msg, e)) != UIMP_OK)
+					return rc;
+			*changed = 1;
+			break;
+		}
+		i = j;
+	}
+	for (i = 0; i < n; i++)
+		c->mrefs[path[i]].state = 2;
+	return UIMP_OK;
+}
+
+/*
+ * Once the file is read: every manager a good row names must be a user
+ * of the store or of a good row, and managers may not go round in a
+ * circle.  A row rejected here may leave others without their manager:
+ * until nothing changes.
+ */
+static int
+resolve_managers(struct ctx *c, struct uimp_err *e)
+{
+	struct keyset map;
+	struct mref *m;
+	char q[64], msg[256];
+	size_t i, *path;
+	unsigned long first, at;
+	int rc = UIMP_OK, changed;
+
+	if (c->nmrefs == 0)
+		return UIMP_OK;
+	if ((path = calloc(2 * c->nmrefs, sizeof(*path))) == NULL)
+		return nomem(e);
+	memset(&map, 0, sizeof(map));
+	do {
+		changed = 0;
+		for (i = 0; i < c->nmrefs && rc == UIMP_OK; i++) {
+			m = &c->mrefs[i];
+			if (m->bad || m->instore ||
+			    (file_email(c, m->mgr) &&
+			    !keyset_has(&c->bademails, m->mgr)))
+				continue;
+			quote(q, sizeof(q), m->mgr, strlen(m->mgr));
+			if ((at = file_email(c, m->mgr)) != 0)
+				snprintf(msg, sizeof(msg), "the manager %s is "
+				    "the user of row %lu, which was rejected",
+				    q, at);
+			else
+				snprintf(msg, sizeof(msg), "no user has the "
+				    "email %s: a manager must be a user of the "
+				    "store or of a row of this file", q);
+			rc = late_reject(c, m, "no_manager", msg, e);
+			changed = 1;
+		}
+		keyset_release(&map);
+		for (i = 0; i < c->nmrefs && rc == UIMP_OK; i++) {
+			c->mrefs[i].state = 0;
+			if (!c->mrefs[i].bad && keyset_add(&map,
+			    c->mrefs[i].email, i + 1, &first))
+				rc = nomem(e);
+		}
+		for (i = 0; i < c->nmrefs && rc == UIMP_OK; i++)
+			if (!c->mrefs[i].bad && c->mrefs[i].state == 0)
+				rc = walk_managers(c, &map, i, path,
+				    path + c->nmrefs, &changed, e);
+	} while (changed && rc == UIMP_OK);
+	keyset_release(&map);
+	free(path);
+	return rc;
+}
+
+/* A row the managers' check rejected: at the commit, it is not written. */
+static const struct mref *
+late_rejected(struct ctx *c, unsigned long row)
+{
+	while (c->mcursor < c->nmrefs && c->mrefs[c->mcursor].row < row)
+		c->mcursor++;
+	if (c->mcursor < c->nmrefs && c->mrefs[c->mcursor].row == row &&
+	    c->mrefs[c->mcursor].bad)
+		return &c->mrefs[c->mcursor];
+	return NULL;
+}
+
+/*
+ * Once every row is written: set the managers the rows name (a manager's
+ * row may come after their staff's), or clear them (--empty clear).
+ */
+static int
+apply_managers(struct ctx *c, struct uimp_err *e)
+{
+	char email[256], q[64];
+	long long id;
+	unsigned long row;
+	int rc, found, n;
+
+	if (c->mgrs == NULL)
+		return UIMP_OK;
+	if (fflush(c->mgrs) != 0 || fseek(c->mgrs, 0, SEEK_SET) != 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
+	while ((n = fscanf(c->mgrs, "%lld %lu %255s", &id, &row, email)) ==
+	    3) {
+		if ((rc = db_user_set_manager(c->db, id, strcmp(email, "-") ?
+		    email : NULL, c->now, &found, e)) != UIMP_OK)
+			return rc;
+		if (found)
+			continue;
+		/* the manager's row was refused at the commit */
+		quote(q, sizeof(q), email, strlen(email));
+		report(c, row, c->colof[UIMP_F_MANAGER_EMAIL],
+		    UIMP_SEV_WARNING, "manager_not_set", "the manager is not "
+		    "set: no user has the email %s (its row was refused at "
+		    "the commit)", q);
+	}
+	if (n != EOF || ferror(c->mgrs))
+		return uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "cannot read a "
+		    "temporary file");
+	return UIMP_OK;
+}
+
 /* A new password for a new user: hashed with the others, kept in r->gen. */
 static int
 generate(struct ctx *c, struct rec *r, struct uimp_err *e)
@@ -1193,7 +2338,7 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 {
 	struct rec *r = &c->batch[c->nbatch];
 	struct user out;
-	int rc, found = 0, haspw;
+	int rc, found = 0, haspw, gen, kept;
 
 	if (blank_row(row))
 		return UIMP_OK;
@@ -1232,19 +2377,27 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	}
 	if (c->row_bad) {
 		c->sum->rejected++;
+		if ((rc = mark_bad_email(c, r, e)) != UIMP_OK)
+			return rc;
 		rec_reset(r);
 		if ((rc = errors_row(c, row, e)) != UIMP_OK)
 			return rc;
 		return log_row(c, row);
 	}
 	haspw = r->filled >> UIMP_F_PASSWORD & 1;
-	if (r->action == ACT_INSERT && !haspw &&
-	    (c->o->flags & UIMP_IMPORT_GENERATE)) {
+	gen = r->action == ACT_INSERT && !haspw &&
+	    (c->o->flags & UIMP_IMPORT_GENERATE);
+	kept = found && haspw && !(c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS);
+	if (r->v[UIMP_F_MANAGER_EMAIL] && (r->action == ACT_INSERT ||
+	    r->action == ACT_UPDATE) &&
+	    (rc = add_mref(c, r, &out, gen, kept, e)))
+		return rc;
+	if (gen) {
 		c->sum->generated++;
 		if (keeping(c) && (rc = generate(c, r, e)) != UIMP_OK)
 			return rc;
 	}
-	if (found && haspw && !(c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS))
+	if (kept)
 		c->sum->passwords_kept++;
 	if (c->check)
 		count(c, r);
@@ -1308,6 +2461,33 @@ drop_generated(struct ctx *c, struct rec *r)
 	c->sum->generated--;
 }
 
+/*
+ * A row written whose manager is to be set (or, --empty clear, cleared)
+ * once every row is: id, row and email ("-": none) into c->mgrs.
+ */
+static int
+note_manager(struct ctx *c, const struct rec *r, long long id,
+    struct uimp_err *e)
+{
+	const char *m = r->v[UIMP_F_MANAGER_EMAIL];
+	const char *was = r->action == ACT_UPDATE ?
+	    c->stored.v[UIMP_F_MANAGER_EMAIL] : NULL;
+	int rc;
+
+	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0)
+		return UIMP_OK;
+	if (m == NULL && !(r->action == ACT_UPDATE && was != NULL &&
+	    (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR)))
+		return UIMP_OK;
+	if (m && was && strcasecmp(m, was) == 0)
+		return UIMP_OK;
+	if (c->mgrs == NULL && (rc = open_temp(&c->mgrs, e)) != UIMP_OK)
+		return rc;
+	fprintf(c->mgrs, "%lld %lu %s\n", id, r->row, m ? m : "-");
+	return ferror(c->mgrs) ? uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
+	    "cannot write a temporary file") : UIMP_OK;
+}
+
 /* Write one spooled row inside the transaction. */
 static int
 commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
@@ -1316,6 +2496,7 @@ commit_row(struct ctx *c, struct rec *r, struct uimp_err *e)
 	struct uimp_err we, e2;
 	const char *hash;
 	long long id;
+	int f, sp;
 	int rc, found, haspw = r->filled >> UIMP_F_PASSWORD & 1;
 
 	memset(&out, 0, sizeof(out));
@@ -1362,6 +2543,19 @@ write:
 	if (r->action == ACT_INSERT && (c->o->flags & UIMP_IMPORT_MUST_CHANGE) &&
 	    out.v[UIMP_F_MUST_CHANGE_PASSWORD] == NULL)
 		out.v[UIMP_F_MUST_CHANGE_PASSWORD] = "1";
+	/* the store's defaults for what a new user's row leaves empty */
+	for (f = 0; r->action == ACT_INSERT && f < UIMP_F_COUNT; f++)
+		if (out.v[f] == NULL && c->defaults[f])
+			out.v[f] = c->defaults[f];
+	/*
+	 * A row with directory columns writes in several statements: a
+	 * savepoint undoes them all when one is refused (a group another
+	 * process removed meanwhile).
+	 */
+	sp = c->nx > 0 && (r->action == ACT_INSERT ||
+	    r->action == ACT_UPDATE);
+	if (sp && (rc = db_savepoint(c->db, e)) != UIMP_OK)
+		return rc;
 	if (r->action == ACT_INSERT) {
 		rc = db_user_insert(c->db, &out, hash, c->now, &id, &we);
 		if (rc == UIMP_OK)
@@ -1379,10 +2573,30 @@ write:
 		}
 	} else
 		rc = UIMP_OK;
+	if (rc == UIMP_OK && sp &&
+	    (rc = write_extras(c, r, r->action == ACT_INSERT ? id : out.id,
+	    r->action == ACT_UPDATE, &we)) == UIMP_EINVAL) {
+		if ((rc = db_savepoint_end(c->db, 1, e)) != UIMP_OK)
+			return rc;
+		return report(c, r->row, -1, UIMP_SEV_ERROR, "changed",
+		    "the store refused the row's groups, labels or values, "
+		    "changed by another process during the import (%s): "
+		    "import the row again", we.msg);
+	}
+	if (rc == UIMP_OK && sp) {
+		rc = db_savepoint_end(c->db, 0, &we);
+		sp = 0;
+	}
 	if (rc == UIMP_OK && r->action == ACT_INSERT && r->gen)
 		rc = deliver(c, r, &out, &we);
+	if (rc == UIMP_OK && (r->action == ACT_INSERT ||
+	    r->action == ACT_UPDATE))
+		rc = note_manager(c, r, r->action == ACT_INSERT ? id : out.id,
+		    &we);
 	if (rc == UIMP_EINVAL) {
 		/* a unique index saw what the checks could not */
+		if (sp && (rc = db_savepoint_end(c->db, 1, e)) != UIMP_OK)
+			return rc;
 		return report(c, r->row, -1, UIMP_SEV_ERROR, "taken",
 		    "the store refused the row: %s", we.msg);
 	}
@@ -1425,11 +2639,14 @@ log_values(struct ctx *c, const struct rec *r)
 static int
 commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 {
+	const struct mref *late;
 	struct rec r;
 	int rc, more;
 
 	memset(&r, 0, sizeof(r));
 	*aborted = 0;
+	if ((rc = rec_extras(c, &r, e)) != UIMP_OK)
+		return rc;
 	if (fflush(c->spool) != 0 || fseek(c->spool, 0, SEEK_SET) != 0)
 		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
 		    "read a temporary file");
@@ -1437,15 +2654,27 @@ commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 	for (;;) {
 		if ((rc = spool_read(c, &r, &more, e)) != UIMP_OK || !more)
 			break;
-		if ((rc = commit_row(c, &r, e)) != UIMP_OK)
+		if ((late = late_rejected(c, r.row)) != NULL) {
+			/* its finding was told when the file was read */
+			c->row_bad = 1;
+			buf_reset(&c->rowmsg);
+			c->rowmsg_row = 0;
+			row_message(c, r.row,
+			    c->cols[c->colof[UIMP_F_MANAGER_EMAIL]].header,
+			    late->msg);
+		} else if ((rc = commit_row(c, &r, e)) != UIMP_OK)
 			break;
 		if (++c->prog.written % 4096 == 0)
 			progress(c, UIMP_PHASE_WRITE);
 		if (!c->row_bad)
 			continue;
-		c->sum->rejected++;
-		if (r.gen)
+		if (late == NULL)
+			c->sum->rejected++;
+		if (r.gen) {
 			drop_generated(c, &r);
+			/* a late rejection took it off the count already */
+			c->sum->generated += late != NULL;
+		}
 		if ((rc = errors_values(c, &r, e)) != UIMP_OK)
 			break;
 		if ((rc = log_values(c, &r)) != UIMP_OK) {
@@ -1763,6 +2992,26 @@ open_temp(FILE **f, struct uimp_err *e)
 	return UIMP_OK;
 }
 
+/* The settings new_user.*: what a new user gets for an empty cell. */
+static int
+load_defaults(struct ctx *c, struct uimp_err *e)
+{
+	static const struct { int f; const char *key; } d[] = {
+		{ UIMP_F_STATUS, "new_user.status" },
+		{ UIMP_F_IS_MANAGER, "new_user.is_manager" },
+		{ UIMP_F_MUST_CHANGE_PASSWORD, "new_user.must_change_password" },
+		{ UIMP_F_CONTACT_NO, "new_user.contact_no" }
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		if ((rc = uimp_db_setting_get(c->db, d[i].key,
+		    &c->defaults[d[i].f], e)) != UIMP_OK)
+			return rc;
+	return UIMP_OK;
+}
+
 /* Give the spool a buffer of our own, wiped when the run ends. */
 static int
 spool_buffer(struct ctx *c, struct uimp_err *e)
@@ -1824,9 +3073,29 @@ ctx_release(struct ctx *c)
 		free(c->cols[i].header);
 	free(c->cols);
 	keyset_release(&c->keys);
+	keyset_release(&c->names);
+	keyset_release(&c->bademails);
+	keyset_release(&c->groups);
+	for (i = 0; i < UIMP_F_COUNT; i++)
+		free(c->defaults[i]);
+	for (i = 0; c->xstored && i < c->nx; i++)
+		free(c->xstored[i]);
+	free(c->xstored);
+	free(c->xcols);
+	dir_free_types(c->types, c->ntypes);
+	dir_free_fields(c->dfields, c->ndfields);
+	for (i = 0; i < c->nmrefs; i++) {
+		free(c->mrefs[i].email);
+		free(c->mrefs[i].mgr);
+		free(c->mrefs[i].msg);
+	}
+	free(c->mrefs);
+	if (c->mgrs)
+		fclose(c->mgrs);
 	keyset_release(&c->emails);
 	keyset_release(&c->phones);
 	user_release(&c->stored);
+	user_release(&c->other);
 	buf_release(&c->tmp);
 	buf_release(&c->rowmsg);
 	free(c->ecells);
@@ -1945,6 +3214,8 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	if ((c->sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP)) ||
 	    c->stop)
 		aborted = 1;
+	if (!aborted && (rc = apply_managers(c, e)) != UIMP_OK)
+		return rc;
 	if (!aborted && (o->flags & UIMP_IMPORT_BLOCK_MISSING)) {
 		rc = block_missing(c, 1, &why);
 		if (rc == UIMP_EREFUSED)
@@ -2006,7 +3277,10 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	c.fn = fn;
 	c.arg = arg;
 	c.sum = sum;
-	c.key = UIMP_F_USERNAME;
+	c.key = o->key;
+	if (c.key != UIMP_F_USERNAME && c.key != UIMP_F_EMAIL)
+		return uimp_err_set(e, UIMP_EINVAL, 0, NULL, "the key is the "
+		    "username or the email");
 	c.check = !!(o->flags & (UIMP_IMPORT_CHECK | UIMP_IMPORT_DRY_RUN));
 	utc_now(c.now);
 	for (i = 0; i < o->nmaps; i++)
@@ -2021,6 +3295,9 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		return rc;
 	if ((rc = uimp_db_policy(c.db, &c.pol, &c.cost, e)) != UIMP_OK ||
 	    (rc = db_locked_fields(c.db, &c.locked, e)) != UIMP_OK ||
+	    (rc = load_defaults(&c, e)) != UIMP_OK ||
+	    (rc = db_dir_types(c.db, &c.types, &c.ntypes, e)) != UIMP_OK ||
+	    (rc = db_dir_fields(c.db, &c.dfields, &c.ndfields, e)) != UIMP_OK ||
 	    (rc = open_outputs(&c, e)) != UIMP_OK)
 		goto out;
 	/*
@@ -2036,6 +3313,8 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		rc = read_rows(&c, rd, e);
 	}
 	end_read(&c);
+	if (rc == UIMP_OK)
+		rc = resolve_managers(&c, e);
 	if (rd)
 		uimp_reader_sha256(rd, sha);
 	sheet = rd ? uimp_reader_sheet(rd) : NULL;

@@ -26,6 +26,9 @@ int	buf_grow_secret(struct buf *b, size_t n);
 int	buf_add(struct buf *b, const void *p, size_t n);
 int	buf_addc(struct buf *b, int c);
 int	buf_adds(struct buf *b, const char *s);
+/* Append printf(3) output. */
+int	buf_addf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 /* Empty the buffer, keeping its memory ("" afterwards). */
 void	buf_reset(struct buf *b);
 /* Free the memory; the buffer is empty and unused afterwards. */
@@ -87,6 +90,8 @@ struct uimp_reader {
 	unsigned long long done;	/* bytes of the table consumed */
 	unsigned long long total;	/* in all, 0: unknown; both kept by
 					 * the format as it reads */
+	const char	 *bad_text;	/* uimp_reader_bad_text(), owned by
+					 * impl; NULL: read.c's default */
 
 	/* set by read.c */
 	const char	 *display;	/* the name given by the user ("-") */
@@ -101,9 +106,13 @@ struct uimp_reader {
 int	xlsx_reader_init(struct uimp_reader *r, const char *path,
 	    const char *display, const char *sheet, struct uimp_err *e);
 
-/* csv_read.c: fill r for the CSV file at path (a real file). */
+/*
+ * csv_read.c: fill r for the CSV file at path (a real file), in encoding
+ * (NULL: UTF-8) unless it starts with a byte order mark.
+ */
 int	csv_reader_init(struct uimp_reader *r, const char *path,
-	    const char *display, int delimiter, struct uimp_err *e);
+	    const char *display, int delimiter, const char *encoding,
+	    struct uimp_err *e);
 
 /* numfmt.c: how a number cell reads as text (SPEC §7) */
 
@@ -215,32 +224,60 @@ int	xlsx_fail(struct uimp_err *e, const char *path, int rc,
 	    const char *what);
 
 /*
+ * A column the directory adds to the template and to an export: a group
+ * type, the labels, a custom field.  An export names the column dc[i] by
+ * the code UIMP_F_COUNT + i among its fields.
+ */
+enum dircol_kind { DC_GROUP = 0, DC_LABELS, DC_FIELD };
+
+struct dircol {
+	int		 kind;		/* enum dircol_kind */
+	int		 type;		/* DC_FIELD: enum dir_field_type */
+	char		*name;		/* the type's or field's, "labels" */
+	char		*header;	/* as the sheet heads it */
+	/* the template's only (NULL, 0 in an export) */
+	char		*rule;		/* of the note and the Instructions */
+	char		*example;	/* "" for none */
+	char		**list;		/* DC_GROUP: the type's groups */
+	size_t		 nlist;
+};
+
+/*
  * Write the import template to path (the file is replaced): sheet Users
- * with the headers of every importable field (uimp_field_header()), a
- * note with each field's rule, list validations on the enumerated fields
- * (uimp_field_values()), whole-number validation on contact_no, text
- * format on username and the phone columns, frozen header; sheet
- * Instructions with a row per field: column, required, rule, example.
- * Rules come from uimp_field_rule() with pol.
+ * with the headers of every importable field (uimp_field_header()), then
+ * dc[0..ndc), a note with each column's rule, list validations on the
+ * enumerated fields (uimp_field_values()) and on each group type's groups
+ * (a long list, or one with ',' or '"' in a name, as a range of the
+ * hidden sheet Lists), 0/1, decimal and date validations on the custom
+ * fields by type, whole-number validation on contact_no, text format on
+ * username, the phone, group, label and text columns, frozen header;
+ * sheet Instructions with a row per column: column, required, rule,
+ * example.  Rules come from uimp_field_rule() with pol.
  */
 int	xlsx_template_write(const char *path, const struct uimp_policy *pol,
-	    struct uimp_err *e);
+	    const struct dircol *dc, size_t ndc, struct uimp_err *e);
 
 /*
  * Start an export to path in constant-memory mode: sheet Users, one header
- * row of fields[0..n) as the template writes them, the template's column
- * formats.  *out is freed by xlsx_export_close() whatever happens.
+ * row of fields[0..n) as the template writes them (a code from
+ * UIMP_F_COUNT on: dc[code - UIMP_F_COUNT]; dc may be NULL when there is
+ * none), the template's column formats.  *out is freed by
+ * xlsx_export_close() whatever happens.
  */
 int	xlsx_export_open(struct xlsx_out **out, const char *path,
-	    const int *fields, size_t n, struct uimp_err *e);
+	    const int *fields, size_t n, const struct dircol *dc,
+	    struct uimp_err *e);
 
 /*
- * Write one user: u->v[f] for each field (NULL: no cell).  Flags and
+ * Write one user: u->v[f] for each field, dv[i] for dc[i] (NULL: no
+ * cell; dv may be NULL when no column is the directory's).  Flags and
  * contact_no are number cells, created_at and updated_at date cells
- * (u->v holds YYYY-MM-DDTHH:MM:SSZ), the rest strings, never formulas.
+ * (u->v holds YYYY-MM-DDTHH:MM:SSZ); a custom number is a number cell
+ * when it reads back as the same text, a date (YYYY-MM-DD) a date cell,
+ * a bool a number cell; the rest strings, never formulas.
  */
 int	xlsx_export_row(struct xlsx_out *x, const struct user *u,
-	    struct uimp_err *e);
+	    const char *const *dv, struct uimp_err *e);
 
 /* Finish the workbook and free x; 0 or UIMP_EIO with e set. */
 int	xlsx_export_close(struct xlsx_out *x, struct uimp_err *e);
@@ -287,12 +324,28 @@ int	db_user_update(struct uimp_db *db, const struct user *u,
 	    const char *hash, const char *now, struct uimp_err *e);
 int	db_user_count(struct uimp_db *db, unsigned long *n,
 	    struct uimp_err *e);
+/*
+ * Set user id's manager to the user with email (NULL: none), updated
+ * now; *found 0 (nothing written) when no user has that email.
+ */
+int	db_user_set_manager(struct uimp_db *db, long long id,
+	    const char *email, const char *now, int *found,
+	    struct uimp_err *e);
+/* The email of the manager of the user with email, into out ("": none). */
+int	db_manager_of(struct uimp_db *db, const char *email, char *out,
+	    size_t outsz, struct uimp_err *e);
 /* Set user id's status to blocked (--block-missing). */
 int	db_user_block(struct uimp_db *db, long long id, const char *now,
 	    struct uimp_err *e);
 int	db_locked_fields(struct uimp_db *db, unsigned long *mask,
 	    struct uimp_err *e);
 int	db_begin(struct uimp_db *db, struct uimp_err *e);
+/*
+ * A savepoint around one row's writes inside the transaction: ended with
+ * its writes kept, or undone (undo).
+ */
+int	db_savepoint(struct uimp_db *db, struct uimp_err *e);
+int	db_savepoint_end(struct uimp_db *db, int undo, struct uimp_err *e);
 int	db_commit(struct uimp_db *db, struct uimp_err *e);
 void	db_rollback(struct uimp_db *db);
 /*
@@ -404,6 +457,144 @@ typedef int	(*job_row_fn)(const struct job_row *r, void *arg);
  */
 int	db_job_rows_each(struct uimp_db *db, long long id, job_row_fn fn,
 	    void *arg, struct uimp_err *e);
+
+/* db.c: groups, labels, custom fields */
+
+/* A group type. */
+struct dir_type { long long id; char *name; };
+/* A custom field; type is an enum dir_field_type. */
+struct dir_field { long long id; char *name; int type; };
+enum dir_field_type { DIR_TEXT = 0, DIR_NUMBER, DIR_DATE, DIR_BOOL };
+
+/*
+ * Every group type / custom field, in the order they were made (id), each
+ * with its name; *out is freed with dir_free_*() (NULL and *n 0 when there
+ * are none).  A store older than schema 3, read as it is, has the six
+ * seeded types (ids 1-6) and no fields.
+ */
+int	db_dir_types(struct uimp_db *db, struct dir_type **out, size_t *n,
+	    struct uimp_err *e);
+void	dir_free_types(struct dir_type *t, size_t n);
+int	db_dir_fields(struct uimp_db *db, struct dir_field **out, size_t *n,
+	    struct uimp_err *e);
+void	dir_free_fields(struct dir_field *f, size_t n);
+/*
+ * The group of type_id named name (any ASCII case) or with id gid: *id 0
+ * / *found 0 when there is none.
+ */
+int	db_group_find(struct uimp_db *db, long long type_id, const char *name,
+	    long long *id, struct uimp_err *e);
+int	db_group_by_id(struct uimp_db *db, long long type_id, long long gid,
+	    int *found, struct uimp_err *e);
+/*
+ * Create the group name (as dir_name_check() leaves it) of type_id, in the
+ * caller's transaction; *id gets its id.  UIMP_EINVAL with e set when the
+ * name breaks the rule or the type has a group of that name.
+ */
+int	db_group_create(struct uimp_db *db, long long type_id, const char *name,
+	    long long *id, struct uimp_err *e);
+/*
+ * A user's group of each type: gids[i] for types[i] (0: none), the types
+ * as db_dir_types() gave them.
+ */
+int	db_user_groups(struct uimp_db *db, long long user_id,
+	    const struct dir_type *types, size_t n, long long *gids,
+	    struct uimp_err *e);
+/*
+ * Put user_id in group gid of type type_id (replacing the user's group of
+ * that type), or in none of that type when gid is 0.  UIMP_EINVAL when
+ * gid is no group of type_id.
+ */
+int	db_user_group_set(struct uimp_db *db, long long user_id,
+	    long long type_id, long long gid, struct uimp_err *e);
+/* Labels: by name (case-sensitive) or id; *id 0 / *found 0 when none. */
+int	db_label_find(struct uimp_db *db, const char *name, long long *id,
+	    struct uimp_err *e);
+int	db_label_by_id(struct uimp_db *db, long long id, int *found,
+	    struct uimp_err *e);
+/*
+ * A user's labels as ids in ascending order; *ids malloc'd (free()d by
+ * the caller; NULL when *n is 0).  Set replaces them all (an id twice
+ * counts once; an id that is no label is UIMP_EINVAL).
+ */
+int	db_user_labels(struct uimp_db *db, long long user_id, long long **ids,
+	    size_t *n, struct uimp_err *e);
+int	db_user_labels_set(struct uimp_db *db, long long user_id,
+	    const long long *ids, size_t n, struct uimp_err *e);
+/*
+ * A user's custom values: vals[i] for fields[i], malloc'd strings (free()d
+ * by the caller) or NULL when the user has none.  Set stores value as it
+ * is (the caller checked it against the field's type); NULL removes it.
+ */
+int	db_user_values(struct uimp_db *db, long long user_id,
+	    const struct dir_field *f, size_t n, char **vals,
+	    struct uimp_err *e);
+int	db_user_value_set(struct uimp_db *db, long long user_id,
+	    long long field_id, const char *value, struct uimp_err *e);
+
+/* dir.c: the names of group types, groups, labels and custom fields */
+
+#define DIR_COLUMN_MAX	50	/* characters in a type or field name */
+#define DIR_NAME_MAX	100	/* characters in a group or label name */
+
+/*
+ * Check the name in[0..len) of a kind of directory entry (enum
+ * uimp_dir_kind) and write it trimmed to out (outsz bytes; len + 1 are
+ * enough).  Group types and custom fields: 1-50 characters of ASCII
+ * letters, digits, space, '_', '-', '.', not ending in "_id" (nor " id",
+ * "-id", ".id").  Groups and labels: 1-100 characters of valid UTF-8
+ * without control characters; a label without ':'.  Returns 0, or -1 with
+ * msg (msgsz bytes, lowercase, saying what is allowed) set.
+ */
+int	dir_name_check(int kind, const char *in, size_t len, char *out,
+	    size_t outsz, char *msg, size_t msgsz);
+
+/*
+ * Whether name (checked by dir_name_check()) may name a new group type
+ * or custom field (kind) in db: UIMP_EINVAL when a built-in column takes
+ * it (a field of userimp-fields(5) or an alias, labels, labels_id),
+ * UIMP_EREFUSED when a group type or custom field has it already (as a
+ * column: headers compare as uimp_header_normalize() leaves them, and a
+ * type T also takes the column T_id), else 0.
+ */
+int	dir_name_free(struct uimp_db *db, int kind, const char *name,
+	    struct uimp_err *e);
+
+/* The enum dir_field_type named s ("text", "number", ...), or -1. */
+int	dir_field_type(const char *s);
+/* The name of the field type t; static. */
+const char	*dir_field_type_name(int t);
+
+/* db.c: the directory by name, for the template and export */
+
+/*
+ * The names of the groups of type type_id (kind UIMP_DIR_GROUP, in name
+ * order, any case) or of every label (UIMP_DIR_LABEL, in name order):
+ * *names a new array of *n strings, freed with dir_free_names() (NULL
+ * and 0 when there are none; a store older than schema 3 has none).
+ */
+int	db_dir_names(struct uimp_db *db, int kind, long long type_id,
+	    char ***names, size_t *n, struct uimp_err *e);
+void	dir_free_names(char **names, size_t n);
+
+/*
+ * The lookups an export makes for each user, prepared once on db;
+ * freed with db_dir_lookup_free() (NULL does nothing) before db closes.
+ */
+struct dir_lookup;
+int	db_dir_lookup_new(struct uimp_db *db, struct dir_lookup **out,
+	    struct uimp_err *e);
+void	db_dir_lookup_free(struct dir_lookup *l);
+/*
+ * The name of user_id's group of each of types[0..n) into names[i], a
+ * malloc'd string free()d by the caller, NULL when the user has none.
+ */
+int	db_user_group_names(struct dir_lookup *l, long long user_id,
+	    const struct dir_type *types, size_t n, char **names,
+	    struct uimp_err *e);
+/* user_id's label names, in name order, joined by ':' into out (reset). */
+int	db_user_label_names(struct dir_lookup *l, long long user_id,
+	    struct buf *out, struct uimp_err *e);
 
 /* invite.c: welcome messages for new users */
 

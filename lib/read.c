@@ -117,6 +117,11 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	return rc;
 }
 
+/*
+ * The format from the first bytes, else the name: a zip is xlsx, an OLE2
+ * file is refused, and the rest is CSV text.  NUL bytes are no sign of a
+ * binary file: UTF-16 has them, and csv_read.c tells it by its BOM.
+ */
 static int
 pick_format(const char *display, const unsigned char *head, size_t nhead,
     int *format, struct uimp_err *e)
@@ -177,10 +182,15 @@ uimp_reader_open(struct uimp_reader **out, const char *path,
 	format = opts->format;
 	if ((rc = pick_format(path, head, nhead, &format, e)) != UIMP_OK)
 		goto out;
-	if (format == UIMP_FORMAT_XLSX)
+	if (format == UIMP_FORMAT_XLSX && opts->encoding != NULL)
+		rc = uimp_err_set(e, UIMP_EINVAL, 0, path, "--encoding %s is "
+		    "for CSV files: an xlsx workbook is always Unicode; drop "
+		    "--encoding", opts->encoding);
+	else if (format == UIMP_FORMAT_XLSX)
 		rc = xlsx_reader_init(r, real, path, opts->sheet, e);
 	else
-		rc = csv_reader_init(r, real, path, opts->delimiter, e);
+		rc = csv_reader_init(r, real, path, opts->delimiter,
+		    opts->encoding, e);
 out:
 	if (rc != UIMP_OK) {
 		uimp_reader_close(r);
@@ -195,6 +205,18 @@ uimp_reader_next_row(struct uimp_reader *r, const struct uimp_row **row,
     struct uimp_err *e)
 {
 	return r->next(r, row, e);
+}
+
+/*
+ * A format that knows better sets r->bad_text; in xlsx such a cell is a
+ * character XML cannot hold (U+0000, a lone surrogate).
+ */
+const char *
+uimp_reader_bad_text(const struct uimp_reader *r)
+{
+	if (r->bad_text != NULL)
+		return r->bad_text;
+	return "not valid UTF-8: save the file as UTF-8";
 }
 
 const char *

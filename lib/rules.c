@@ -32,6 +32,9 @@ static const char *const website_aliases[] = { "web site", "url", NULL };
 static const char *const is_manager_aliases[] = {
 	"the user is a manager", NULL
 };
+static const char *const manager_email_aliases[] = {
+	"email of the manager", NULL
+};
 static const char *const status_aliases[] = { "user status", "active", NULL };
 static const char *const must_change_aliases[] = {
 	"the user needs to change the password", NULL
@@ -96,6 +99,10 @@ static const struct uimp_field_info fields[UIMP_F_COUNT] = {
 	    "1 Main Street, Springfield" },
 	[UIMP_F_IS_MANAGER] = { "is_manager", is_manager_aliases,
 	    UIMP_FIELD_INTEGER, 0, FLAG_RULE, "0" },
+	[UIMP_F_MANAGER_EMAIL] = { "manager_email", manager_email_aliases,
+	    0, 100, "the email of an existing user or of a row in this file; "
+	    "not the row's own; managers may not go round in a circle",
+	    "mary.boss@example.com" },
 	[UIMP_F_STATUS] = { "status", status_aliases, 0, 0,
 	    "active or blocked; a column named active takes true/false "
 	    "(also 1/0, yes/no)", "active" },
@@ -1105,6 +1112,7 @@ uimp_field_check(int f, int active, const char *in, size_t len,
 			return 1;
 		break;
 	case UIMP_F_EMAIL:
+	case UIMP_F_MANAGER_EMAIL:
 		if (check_email(s, n, v))
 			return 1;
 		break;

@@ -132,6 +132,11 @@ struct uimp_read_opts {
 					 * visible sheet */
 	int		 delimiter;	/* CSV: ',' ';' '\t', or 0 to find it
 					 * from the header line */
+	const char	*encoding;	/* CSV: the file's character encoding,
+					 * any name iconv_open(3) knows; NULL:
+					 * UTF-8.  A byte order mark (UTF-8,
+					 * UTF-16, UTF-32) wins over it.  Not
+					 * for xlsx (UIMP_EINVAL) */
 };
 
 struct uimp_reader;
@@ -145,10 +150,21 @@ struct uimp_reader;
  * that names what they are.  On success *out is a reader owned by the
  * caller, to be closed with uimp_reader_close().  On failure *out is NULL
  * and e says why: UIMP_EIO (cannot open), UIMP_EXLSX (not a readable
- * workbook, no such sheet), UIMP_EINPUT (not a readable CSV), UIMP_ENOMEM.
+ * workbook, no such sheet), UIMP_EINPUT (not a readable CSV), UIMP_EINVAL
+ * (an encoding iconv does not know, or one given for an xlsx file),
+ * UIMP_ENOMEM.
  */
 int	uimp_reader_open(struct uimp_reader **out, const char *path,
 	    const struct uimp_read_opts *opts, struct uimp_err *e);
+
+/*
+ * What a cell flagged UIMP_CELL_BAD_UTF8 holds and how to fix it, as the
+ * message of its finding: "not valid UTF-8: save the file as UTF-8, or
+ * give --encoding ..." for CSV read as UTF-8, "not valid windows-1251:
+ * ..." for CSV converted from the encoding of opts->encoding or of a byte
+ * order mark.  Borrowed: it lives as long as r.
+ */
+const char	*uimp_reader_bad_text(const struct uimp_reader *r);
 
 /*
  * Read the next row into *row (borrowed, see struct uimp_row); at the end
@@ -207,6 +223,7 @@ enum uimp_field {
 	UIMP_F_WEBSITE,
 	UIMP_F_ADDRESS,
 	UIMP_F_IS_MANAGER,
+	UIMP_F_MANAGER_EMAIL,	/* stored as users.manager_id */
 	UIMP_F_STATUS,
 	UIMP_F_MUST_CHANGE_PASSWORD,
 	UIMP_F_CONTACT_NO,
@@ -434,7 +451,7 @@ int	uimp_db_open(struct uimp_db **out, const char *path, int flags,
 int	uimp_db_close(struct uimp_db *db);
 
 /* The schema version this library writes. */
-#define UIMP_DB_SCHEMA	2
+#define UIMP_DB_SCHEMA	3
 
 /*
  * Read the setting key into *value (a new string, free()d by the caller;
@@ -485,7 +502,8 @@ enum uimp_import_flags {
 	UIMP_IMPORT_GENERATE		= 1 << 7,	/* --generate-passwords */
 	UIMP_IMPORT_MUST_CHANGE		= 1 << 8,	/* --must-change */
 	UIMP_IMPORT_BLOCK_MISSING	= 1 << 9,	/* --block-missing */
-	UIMP_IMPORT_SENDMAIL		= 1 << 10	/* --sendmail */
+	UIMP_IMPORT_SENDMAIL		= 1 << 10,	/* --sendmail */
+	UIMP_IMPORT_CREATE_GROUPS	= 1 << 11	/* --create-groups */
 };
 
 /* What an import has done so far, for a progress bar. */
@@ -520,6 +538,9 @@ struct uimp_map {
 
 struct uimp_import_opts {
 	int			 mode;		/* enum uimp_mode */
+	int			 key;		/* the field that finds a user:
+						 * UIMP_F_USERNAME (0) or
+						 * UIMP_F_EMAIL (--key email) */
 	int			 flags;		/* enum uimp_import_flags */
 	int			 threads;	/* hashing threads, 0: all CPUs */
 	const struct uimp_map	*maps;
@@ -669,8 +690,14 @@ struct uimp_export_opts {
 	int		 format;	/* enum uimp_export_format */
 	int		 flags;		/* enum uimp_export_flags */
 	const int	*fields;	/* the columns in order; NULL: the
-					 * default ones (uimp_export_fields) */
+					 * default ones (uimp_export_fields)
+					 * with the directory's before
+					 * created_at */
 	size_t		 nfields;
+	const char	*columns;	/* not NULL: the columns by name
+					 * instead, comma-separated: fields
+					 * (names or aliases), group types,
+					 * labels, custom fields */
 	const char	*status;	/* only users with this status */
 	const char	*since;		/* only users updated at or after this
 					 * YYYY-MM-DD[THH:MM:SS[Z]] */
@@ -692,9 +719,11 @@ size_t	uimp_export_fields(int *fields, int hashes);
  * renamed over it at the end.  An existing path fails with UIMP_EINVAL
  * unless UIMP_EXPORT_FORCE.  *count gets the number of users written.
  * CSV values starting with = + - @ tab or CR (or ' and one of those) get
- * a leading ' so that a spreadsheet does not run them.  Returns 0 or a
- * status with e set: UIMP_EINVAL (a bad option or date), UIMP_EIO (the
- * output), UIMP_EDB, UIMP_EBUSY, UIMP_ENOMEM.
+ * a leading ' so that a spreadsheet does not run them.  The directory's
+ * columns hold each user's group of the type by name, the labels' names
+ * joined by ':' in name order, the custom values as stored.  Returns 0 or
+ * a status with e set: UIMP_EINVAL (a bad option or date, an unknown
+ * column), UIMP_EIO (the output), UIMP_EDB, UIMP_EBUSY, UIMP_ENOMEM.
  */
 int	uimp_export(const char *dbpath, int wait_s, const char *path,
 	    const struct uimp_export_opts *o, unsigned long *count,
@@ -703,11 +732,35 @@ int	uimp_export(const char *dbpath, int wait_s, const char *path,
 /*
  * Write the import template to path ("-": standard output) as format
  * (UIMP_EXPORT_XLSX or UIMP_EXPORT_CSV, the header line only), with the
- * password rule of the store at dbpath (read-only; missing: the defaults).
+ * password rule of the store at dbpath (read-only; missing: the defaults),
+ * and after the fields a column for each of its group types, Labels and
+ * each custom field, with the store's groups as list validations (a long
+ * list as a range of the hidden sheet Lists) and its labels in the note.
  * force as UIMP_EXPORT_FORCE.  Returns 0 or a status with e set.
  */
 int	uimp_template(const char *dbpath, int wait_s, const char *path,
 	    int format, int force, struct uimp_err *e);
+
+/* A column of the import template; strings borrowed for the call. */
+struct uimp_column {
+	const char	*header;	/* as the template heads it */
+	const char	*name;		/* the field's, the group type's or the
+					 * custom field's name, or "labels" */
+	int		 required;	/* a new user needs it */
+	const char	*rule;		/* as its Instructions row has it */
+	const char	*example;	/* "" when there is none */
+};
+
+typedef int	(*uimp_column_fn)(const struct uimp_column *c, void *arg);
+
+/*
+ * Call fn for each column of the template that uimp_template() writes
+ * from the store at dbpath (read-only; missing: the defaults, the seeded
+ * group types), in order; fn returns non-zero to stop.  Returns 0 or a
+ * status with e set (UIMP_EDB, UIMP_EBUSY, UIMP_ENOMEM).
+ */
+int	uimp_template_columns(const char *dbpath, int wait_s, uimp_column_fn fn,
+	    void *arg, struct uimp_err *e);
 
 /* job_errors.c and db.c: jobs errors and prune (userimp-jobs(1)) */
 
@@ -798,6 +851,94 @@ struct uimp_user_change {
  */
 int	uimp_user_change(const char *dbpath, int wait_s, const char *name,
 	    const struct uimp_user_change *c, uimp_user_fn fn, void *arg,
+	    struct uimp_summary *sum, struct uimp_err *e);
+
+/* db.c, dir.c: groups, labels and custom fields (userimp-groups ...) */
+
+enum uimp_dir_kind {
+	UIMP_DIR_TYPE = 0,	/* a group type: region, city, ... */
+	UIMP_DIR_GROUP,		/* a group of a type */
+	UIMP_DIR_LABEL,
+	UIMP_DIR_FIELD		/* a custom field */
+};
+
+/* One entry of the directory; strings borrowed for the call. */
+struct uimp_dir_entry {
+	int		 kind;		/* enum uimp_dir_kind */
+	long long	 id;
+	const char	*name;
+	const char	*type;		/* group: its type's name; field: text,
+					 * number, date or bool; else NULL */
+	long long	 type_id;	/* group: its type's id; else 0 */
+	unsigned long	 groups;	/* type: how many groups it has */
+	unsigned long	 users;		/* users in it (type: in any of its
+					 * groups; field: with a value) */
+	int		 builtin;	/* type: one of the six seeded ones */
+};
+
+/* Called for each entry; returns non-zero to stop. */
+typedef int	(*uimp_dir_fn)(const struct uimp_dir_entry *d, void *arg);
+
+/*
+ * Call fn for every entry of kind in the store at dbpath (read-only; a
+ * missing store has the seeded group types and nothing else): types and
+ * fields in the order they were made, groups by type then name, labels
+ * by name.  type (groups only, may be NULL) keeps the groups of that type
+ * (any ASCII case).  Returns 0, UIMP_ENOENT (no such type) or a store
+ * failure.
+ */
+int	uimp_dir_list(const char *dbpath, int wait_s, int kind,
+	    const char *type, uimp_dir_fn fn, void *arg, struct uimp_err *e);
+
+enum uimp_dir_action {
+	UIMP_DIR_ADD = 0,
+	UIMP_DIR_RENAME,
+	UIMP_DIR_REMOVE
+};
+
+struct uimp_dir_change {
+	int			 action;	/* enum uimp_dir_action */
+	int			 kind;		/* enum uimp_dir_kind */
+	const char		*type;		/* GROUP: the type's name;
+						 * FIELD ADD: text, number,
+						 * date or bool */
+	const char *const	*names;		/* ADD: n new names; RENAME:
+						 * old, new; REMOVE: one */
+	size_t			 n;
+	int			 force;		/* REMOVE: even when in use */
+};
+
+/*
+ * Apply c to the store at dbpath (created when missing for ADD; wait_s
+ * seconds of busy timeout) in one transaction: all of it or nothing.  fn
+ * (may be NULL) gets each entry as it is after the change (REMOVE: as it
+ * was, users the ones taken out), before the commit.  A removal is
+ * refused (UIMP_EREFUSED) while users are in the group or label, or have
+ * a value of the field, or the type has groups, unless force, which
+ * takes them out (and removes the type's groups).  Returns 0,
+ * UIMP_EINVAL (a name that breaks its rule or is a built-in column's, an
+ * unknown field type), UIMP_EREFUSED (the name is taken; in use),
+ * UIMP_ENOENT (no such type, group, label or field), or a store failure
+ * (UIMP_EDB, UIMP_EBUSY), with e set.
+ */
+int	uimp_dir_change(const char *dbpath, int wait_s,
+	    const struct uimp_dir_change *c, uimp_dir_fn fn, void *arg,
+	    struct uimp_err *e);
+
+/*
+ * Create the groups listed in the table at path (read as uimp_reader_open()
+ * reads, with ro) in the store at dbpath: a header row with the columns
+ * type and name (compared as import compares headers), then a group a
+ * row.  Each bad row (no such type, a bad name, a bad cell) is a finding
+ * to fn (which returns non-zero to stop); then nothing is written.
+ * Otherwise the new groups are created in one transaction; those there
+ * already (in any case) count as unchanged.  *sum: rows, inserted,
+ * unchanged, rejected.  Returns 0 when the file could be read through
+ * (whatever it rejected), else UIMP_EIO, UIMP_EXLSX, UIMP_EINPUT (also a
+ * missing or unknown column), UIMP_EDB, UIMP_EBUSY, UIMP_ENOMEM.
+ */
+int	uimp_groups_import(const char *dbpath, int wait_s, const char *path,
+	    const struct uimp_read_opts *ro, uimp_finding_fn fn, void *arg,
 	    struct uimp_summary *sum, struct uimp_err *e);
 
 #endif

@@ -13,6 +13,8 @@
 #define LAST_ROW	1048575		/* row 1048576, from 0 */
 #define HEADER_MAX	64		/* bytes of a header, NUL included */
 #define RULE_MAX	512		/* bytes of a rule, NUL included */
+#define LIST_MAX	255		/* characters of a literal list */
+#define LISTS_SHEET	"Lists"		/* the hidden sheet of long lists */
 
 #define FILL_REQUIRED	0xFCE4D6	/* light orange */
 #define FILL_OPTIONAL	0xEDEDED	/* light grey */
@@ -23,6 +25,7 @@ struct styles {
 	lxw_format	*optional;	/* header of any other field */
 	lxw_format	*text;		/* "@": cells stay text */
 	lxw_format	*date;		/* created_at, updated_at */
+	lxw_format	*day;		/* a custom date: yyyy-mm-dd */
 	lxw_format	*wrap;		/* Instructions rows */
 };
 
@@ -32,6 +35,10 @@ struct xlsx_out {
 	struct styles	 st;
 	int		*fields;
 	size_t		 n;
+	size_t		 ndc;		/* the directory's columns, by the
+					 * code UIMP_F_COUNT + i: */
+	int		*dctype;	/* a custom field's type, else -1 */
+	char		**dchead;	/* the header, for messages */
 	lxw_row_t	 row;		/* the next row to write, from 0 */
 	char		*path;
 	int		 failed;	/* a row failed: close writes nothing */
@@ -74,12 +81,23 @@ is_text_column(int f)
 	return 0;
 }
 
+/* The width of a column headed h, at least w characters. */
+static double
+header_width(const char *h, double w)
+{
+	double hw;
+
+	/* bold headers are wider than their count of characters */
+	hw = (double)strlen(h) * 1.15 + 3;
+	return hw > w ? hw : w;
+}
+
 /* The width of field f's column, in characters. */
 static double
 column_width(int f)
 {
 	char h[HEADER_MAX];
-	double w, hw;
+	double w;
 
 	switch (f) {
 	case UIMP_F_EMAIL:
@@ -101,10 +119,17 @@ column_width(int f)
 	default:
 		w = 16;
 	}
-	/* bold headers are wider than their count of characters */
 	uimp_field_header(f, h, sizeof(h));
-	hw = (double)strlen(h) * 1.15 + 3;
-	return hw > w ? hw : w;
+	return header_width(h, w);
+}
+
+/* The format of the column of d: text, a day, or none (NULL). */
+static lxw_format *
+dircol_format(const struct dircol *d, const struct styles *st)
+{
+	if (d->kind != DC_FIELD || d->type == DIR_TEXT)
+		return st->text;
+	return d->type == DIR_DATE ? st->day : NULL;
 }
 
 /*
@@ -155,6 +180,7 @@ book_new(lxw_workbook **out, const char *path, int constant_memory,
 	    (st->optional = workbook_add_format(wb)) == NULL ||
 	    (st->text = workbook_add_format(wb)) == NULL ||
 	    (st->date = workbook_add_format(wb)) == NULL ||
+	    (st->day = workbook_add_format(wb)) == NULL ||
 	    (st->wrap = workbook_add_format(wb)) == NULL) {
 		status = uimp_err_set(e, UIMP_ENOMEM, 0, path,
 		    "cannot add a cell format: out of memory");
@@ -171,6 +197,7 @@ book_new(lxw_workbook **out, const char *path, int constant_memory,
 	/* Excel's own Text format, the built-in 49 ("@") */
 	format_set_num_format_index(st->text, 49);
 	format_set_num_format(st->date, "yyyy-mm-dd hh:mm:ss");
+	format_set_num_format(st->day, "yyyy-mm-dd");
 	format_set_text_wrap(st->wrap);
 	format_set_align(st->wrap, LXW_ALIGN_VERTICAL_TOP);
 	*out = wb;
@@ -197,14 +224,15 @@ book_sheet(lxw_workbook *wb, const char *name, lxw_worksheet **out,
 }
 
 /*
- * The column formats and widths of fields[0..n), then the header row:
- * both as the template and the export write them.  Columns first, as
- * constant-memory mode asks.
+ * The column formats and widths of fields[0..n) (codes from UIMP_F_COUNT
+ * on: columns of dc), then the header row: both as the template and the
+ * export write them.  Columns first, as constant-memory mode asks.
  */
 static int
 users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
-    size_t n, const char *path, struct uimp_err *e)
+    size_t n, const struct dircol *dc, const char *path, struct uimp_err *e)
 {
+	const struct dircol *d;
 	char h[HEADER_MAX];
 	lxw_col_t col;
 	lxw_error rc;
@@ -212,17 +240,29 @@ users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
 
 	for (col = 0; col < n; col++) {
 		f = fields[col];
-		rc = worksheet_set_column_opt(ws, col, col, column_width(f),
-		    is_text_column(f) ? st->text : NULL, NULL);
+		if (f >= UIMP_F_COUNT) {
+			d = &dc[f - UIMP_F_COUNT];
+			rc = worksheet_set_column_opt(ws, col, col,
+			    header_width(d->header, d->kind == DC_FIELD ? 16 :
+			    22), dircol_format(d, st), NULL);
+		} else
+			rc = worksheet_set_column_opt(ws, col, col,
+			    column_width(f), is_text_column(f) ? st->text :
+			    NULL, NULL);
 		if (rc != LXW_NO_ERROR)
 			return xlsx_fail(e, path, rc, "cannot set a column");
 	}
 	for (col = 0; col < n; col++) {
 		f = fields[col];
-		uimp_field_header(f, h, sizeof(h));
-		rc = worksheet_write_string(ws, 0, col, h,
-		    uimp_field_info(f)->flags & UIMP_FIELD_REQUIRED ?
-		    st->required : st->optional);
+		if (f >= UIMP_F_COUNT)
+			rc = worksheet_write_string(ws, 0, col,
+			    dc[f - UIMP_F_COUNT].header, st->optional);
+		else {
+			uimp_field_header(f, h, sizeof(h));
+			rc = worksheet_write_string(ws, 0, col, h,
+			    uimp_field_info(f)->flags & UIMP_FIELD_REQUIRED ?
+			    st->required : st->optional);
+		}
 		if (rc != LXW_NO_ERROR)
 			return xlsx_fail(e, path, rc,
 			    "cannot write the header");
@@ -231,28 +271,46 @@ users_header(lxw_worksheet *ws, const struct styles *st, const int *fields,
 	return 0;
 }
 
-/* The note on field f's header cell: its rule and an example. */
+/*
+ * The note on the header cell of column col: "Required. " when required,
+ * the rule with a final period, and the example when there is one.
+ */
 static int
-header_note(lxw_worksheet *ws, lxw_col_t col, int f,
-    const struct uimp_policy *pol, const char *path, struct uimp_err *e)
+write_note(lxw_worksheet *ws, lxw_col_t col, const char *rule, int required,
+    const char *example, const char *path, struct uimp_err *e)
 {
 	lxw_comment_options co;
-	char rule[RULE_MAX], note[RULE_MAX + 128];
 	lxw_error rc;
+	size_t n = strlen(rule);
+	char *note;
+	int status = 0;
 
-	uimp_field_rule(f, pol, rule, sizeof(rule));
-	snprintf(note, sizeof(note), "%s%s%s\nExample: %s",
-	    uimp_field_info(f)->flags & UIMP_FIELD_REQUIRED ?
-	    "Required. " : "", rule, rule[0] && rule[strlen(rule) - 1] ==
-	    '.' ? "" : ".", uimp_field_info(f)->example);
+	if ((note = malloc(n + strlen(example) + 32)) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, path, "out of memory");
+	sprintf(note, "%s%s%s%s%s", required ? "Required. " : "", rule,
+	    n > 0 && rule[n - 1] == '.' ? "" : ".", *example ?
+	    "\nExample: " : "", example);
 	memset(&co, 0, sizeof(co));
 	co.width = 320;
 	co.height = 120;
 	co.author = "userimp";
 	if ((rc = worksheet_write_comment_opt(ws, 0, col, note, &co)) !=
 	    LXW_NO_ERROR)
-		return xlsx_fail(e, path, rc, "cannot write a header note");
-	return 0;
+		status = xlsx_fail(e, path, rc, "cannot write a header note");
+	free(note);
+	return status;
+}
+
+/* The note on field f's header cell: its rule and an example. */
+static int
+header_note(lxw_worksheet *ws, lxw_col_t col, int f,
+    const struct uimp_policy *pol, const char *path, struct uimp_err *e)
+{
+	char rule[RULE_MAX];
+
+	uimp_field_rule(f, pol, rule, sizeof(rule));
+	return write_note(ws, col, rule, uimp_field_info(f)->flags &
+	    UIMP_FIELD_REQUIRED, uimp_field_info(f)->example, path, e);
 }
 
 /* List or whole-number validation of field f's column, rows 2 and on. */
@@ -291,11 +349,174 @@ column_validation(lxw_worksheet *ws, lxw_col_t col, int f,
 	return 0;
 }
 
-/* The Instructions sheet: a row per field of fields[0..n). */
+/*
+ * Whether the values v[0..n) fit a literal list validation: Excel takes
+ * at most 255 characters, commas included (libxlsxwriter refuses more),
+ * and has no way to quote a ',' or a '"' inside a value.
+ */
+static int
+list_is_literal(char *const *v, size_t n)
+{
+	const unsigned char *p;
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strpbrk(v[i], ",\"") != NULL)
+			return 0;
+		if (i > 0)
+			len++;		/* the comma */
+		/* characters: the bytes that start one */
+		for (p = (const unsigned char *)v[i]; *p; p++)
+			if ((*p & 0xc0) != 0x80)
+				len++;
+		if (len > LIST_MAX)
+			return 0;
+	}
+	return 1;
+}
+
+/* The hidden sheet Lists, made when a first list needs it. */
+struct lists {
+	lxw_workbook	*wb;
+	lxw_worksheet	*ws;
+	lxw_col_t	 next;		/* its next free column */
+};
+
+/*
+ * Write v[0..n) into the next column of the sheet Lists (made and hidden
+ * the first time) and the absolute reference to them into ref.
+ */
+static int
+lists_add(struct lists *l, char *const *v, size_t n, char *ref,
+    size_t refsz, const char *path, struct uimp_err *e)
+{
+	char range[LXW_MAX_CELL_RANGE_LENGTH];
+	lxw_error rc = LXW_NO_ERROR;
+	size_t i;
+	int status;
+
+	if (l->ws == NULL) {
+		if ((status = book_sheet(l->wb, LISTS_SHEET, &l->ws, path, e)))
+			return status;
+		worksheet_hide(l->ws);
+	}
+	if (l->next > LXW_COL_MAX - 1 || n > LAST_ROW + 1)
+		return uimp_err_set(e, UIMP_EINVAL, 0, path, "a list of %zu "
+		    "values: past the sheet's last row or column", n);
+	for (i = 0; i < n && rc == LXW_NO_ERROR; i++)
+		rc = worksheet_write_string(l->ws, (lxw_row_t)i, l->next, v[i],
+		    NULL);
+	if (rc != LXW_NO_ERROR)
+		return xlsx_fail(e, path, rc, "cannot write the sheet "
+		    LISTS_SHEET);
+	lxw_rowcol_to_range_abs(range, 0, l->next, (lxw_row_t)(n - 1),
+	    l->next);
+	snprintf(ref, refsz, LISTS_SHEET "!%s", range);
+	l->next++;
+	return 0;
+}
+
+/*
+ * The validation of a directory column d: its groups as a list (literal,
+ * or a range of the sheet Lists), 0/1, a decimal number or a date by a
+ * custom field's type; none on labels and text.
+ */
+static int
+dircol_validation(lxw_worksheet *ws, lxw_col_t col, const struct dircol *d,
+    struct lists *l, const char *path, struct uimp_err *e)
+{
+	static const char *const flag[] = { "0", "1", NULL };
+	lxw_data_validation dv;
+	char msg[256], ref[64 + LXW_MAX_CELL_RANGE_LENGTH];
+	char **list = NULL;
+	lxw_error rc;
+	int status = 0;
+
+	memset(&dv, 0, sizeof(dv));
+	dv.error_title = "Invalid value";
+	dv.error_message = msg;
+	if (d->kind == DC_GROUP) {
+		if (d->nlist == 0)
+			return 0;	/* nothing to choose from yet */
+		dv.validate = LXW_VALIDATION_TYPE_LIST;
+		/* a new name is no error: --create-groups makes it */
+		dv.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
+		dv.error_title = "Not an existing group";
+		snprintf(msg, sizeof(msg), "Not a group of type %.50s: import "
+		    "rejects it unless run with --create-groups.", d->name);
+		if (list_is_literal(d->list, d->nlist)) {
+			if ((list = calloc(d->nlist + 1, sizeof(*list))) ==
+			    NULL)
+				return uimp_err_set(e, UIMP_ENOMEM, 0, path,
+				    "out of memory");
+			memcpy(list, d->list, d->nlist * sizeof(*list));
+			dv.value_list = list;
+		} else {
+			if ((status = lists_add(l, d->list, d->nlist, ref,
+			    sizeof(ref), path, e)) != 0)
+				return status;
+			/*
+			 * libxlsxwriter 1.1.4 copies the formula twice and
+			 * frees one copy: a few bytes lost for each list,
+			 * once in a run
+			 */
+			dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+			dv.value_formula = ref;
+		}
+	} else if (d->kind == DC_FIELD && d->type == DIR_BOOL) {
+		snprintf(msg, sizeof(msg), "one of: 0, 1");
+		dv.validate = LXW_VALIDATION_TYPE_LIST;
+		dv.value_list = (char **)flag;
+	} else if (d->kind == DC_FIELD && d->type == DIR_NUMBER) {
+		snprintf(msg, sizeof(msg), "a number, such as 42 or -3.5");
+		dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
+		dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+		dv.minimum_number = -1e15;
+		dv.maximum_number = 1e15;
+	} else if (d->kind == DC_FIELD && d->type == DIR_DATE) {
+		snprintf(msg, sizeof(msg), "a date, YYYY-MM-DD");
+		dv.validate = LXW_VALIDATION_TYPE_DATE;
+		dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+		dv.minimum_datetime.year = 1900;
+		dv.minimum_datetime.month = 1;
+		dv.minimum_datetime.day = 1;
+		dv.maximum_datetime.year = 9999;
+		dv.maximum_datetime.month = 12;
+		dv.maximum_datetime.day = 31;
+	} else
+		return 0;
+	if ((rc = worksheet_data_validation_range(ws, 1, col, LAST_ROW, col,
+	    &dv)) != LXW_NO_ERROR)
+		status = xlsx_fail(e, path, rc, "cannot add a validation");
+	free(list);
+	return status;
+}
+
+/* Write one Instructions row; 0 or the libxlsxwriter error. */
+static lxw_error
+instruction(lxw_worksheet *ws, const struct styles *st, lxw_row_t row,
+    const char *h, int required, const char *rule, const char *example)
+{
+	lxw_error rc;
+
+	if ((rc = worksheet_write_string(ws, row, 0, h, required ?
+	    st->required : st->wrap)) == LXW_NO_ERROR &&
+	    (rc = worksheet_write_string(ws, row, 1, required ? "yes" : "no",
+	    st->wrap)) == LXW_NO_ERROR &&
+	    (rc = worksheet_write_string(ws, row, 2, rule, st->wrap)) ==
+	    LXW_NO_ERROR && *example)
+		rc = worksheet_write_string(ws, row, 3, example, st->text);
+	return rc;
+}
+
+/*
+ * The Instructions sheet: a row per field of fields[0..n), then one per
+ * column of dc[0..ndc).
+ */
 static int
 instructions(lxw_worksheet *ws, const struct styles *st, const int *fields,
-    size_t n, const struct uimp_policy *pol, const char *path,
-    struct uimp_err *e)
+    size_t n, const struct dircol *dc, size_t ndc,
+    const struct uimp_policy *pol, const char *path, struct uimp_err *e)
 {
 	static const char *const head[] = {
 		"Column", "Required", "Rule", "Example"
@@ -303,7 +524,6 @@ instructions(lxw_worksheet *ws, const struct styles *st, const int *fields,
 	static const double width[] = { 24, 10, 70, 32 };
 	char h[HEADER_MAX], rule[RULE_MAX];
 	const struct uimp_field_info *fi;
-	lxw_row_t row;
 	lxw_col_t col;
 	lxw_error rc = LXW_NO_ERROR;
 	size_t i;
@@ -315,21 +535,15 @@ instructions(lxw_worksheet *ws, const struct styles *st, const int *fields,
 		rc = worksheet_write_string(ws, 0, col, head[col],
 		    st->optional);
 	for (i = 0; i < n && rc == LXW_NO_ERROR; i++) {
-		row = (lxw_row_t)(i + 1);
 		fi = uimp_field_info(fields[i]);
 		uimp_field_header(fields[i], h, sizeof(h));
 		uimp_field_rule(fields[i], pol, rule, sizeof(rule));
-		if ((rc = worksheet_write_string(ws, row, 0, h,
-		    fi->flags & UIMP_FIELD_REQUIRED ? st->required : st->wrap))
-		    == LXW_NO_ERROR &&
-		    (rc = worksheet_write_string(ws, row, 1,
-		    fi->flags & UIMP_FIELD_REQUIRED ? "yes" : "no", st->wrap))
-		    == LXW_NO_ERROR &&
-		    (rc = worksheet_write_string(ws, row, 2, rule, st->wrap))
-		    == LXW_NO_ERROR)
-			rc = worksheet_write_string(ws, row, 3, fi->example,
-			    st->text);
+		rc = instruction(ws, st, (lxw_row_t)(i + 1), h,
+		    fi->flags & UIMP_FIELD_REQUIRED, rule, fi->example);
 	}
+	for (i = 0; i < ndc && rc == LXW_NO_ERROR; i++)
+		rc = instruction(ws, st, (lxw_row_t)(n + i + 1), dc[i].header,
+		    0, dc[i].rule, dc[i].example);
 	if (rc != LXW_NO_ERROR)
 		return xlsx_fail(e, path, rc, "cannot write the instructions");
 	worksheet_freeze_panes(ws, 1, 0);
@@ -338,23 +552,32 @@ instructions(lxw_worksheet *ws, const struct styles *st, const int *fields,
 
 int
 xlsx_template_write(const char *path, const struct uimp_policy *pol,
-    struct uimp_err *e)
+    const struct dircol *dc, size_t ndc, struct uimp_err *e)
 {
 	lxw_workbook *wb = NULL;
 	lxw_worksheet *users, *help;
 	struct styles st;
-	int fields[UIMP_F_COUNT];
+	struct lists l;
+	int *fields = NULL;
 	size_t i, n = 0;
 	lxw_error rc;
 	int f, status;
 
+	if (ndc > LXW_COL_MAX - UIMP_F_COUNT)
+		return uimp_err_set(e, UIMP_EINVAL, 0, path, "%zu columns: "
+		    "past the sheet's last column", ndc + UIMP_F_COUNT);
+	if ((fields = calloc(UIMP_F_COUNT + ndc, sizeof(*fields))) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, path, "out of memory");
 	for (f = 0; f < UIMP_F_COUNT; f++)
 		if (!(uimp_field_info(f)->flags & UIMP_FIELD_EXPORT_ONLY))
 			fields[n++] = f;
+	for (i = 0; i < ndc; i++)
+		fields[n + i] = UIMP_F_COUNT + (int)i;
 	if ((status = book_new(&wb, path, 0, &st, e)) != 0 ||
 	    (status = book_sheet(wb, "Users", &users, path, e)) != 0 ||
 	    (status = book_sheet(wb, "Instructions", &help, path, e)) != 0 ||
-	    (status = users_header(users, &st, fields, n, path, e)) != 0)
+	    (status = users_header(users, &st, fields, n + ndc, dc, path,
+	    e)) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		if ((status = header_note(users, (lxw_col_t)i, fields[i], pol,
@@ -362,7 +585,16 @@ xlsx_template_write(const char *path, const struct uimp_policy *pol,
 		    (status = column_validation(users, (lxw_col_t)i, fields[i],
 		    path, e)) != 0)
 			goto out;
-	if ((status = instructions(help, &st, fields, n, pol, path, e)) != 0)
+	memset(&l, 0, sizeof(l));
+	l.wb = wb;
+	for (i = 0; i < ndc; i++)
+		if ((status = write_note(users, (lxw_col_t)(n + i), dc[i].rule,
+		    0, dc[i].example, path, e)) != 0 ||
+		    (status = dircol_validation(users, (lxw_col_t)(n + i),
+		    &dc[i], &l, path, e)) != 0)
+			goto out;
+	if ((status = instructions(help, &st, fields, n, dc, ndc, pol, path,
+	    e)) != 0)
 		goto out;
 	rc = workbook_close(wb);
 	wb = NULL;
@@ -371,47 +603,74 @@ xlsx_template_write(const char *path, const struct uimp_policy *pol,
 out:
 	if (wb != NULL)
 		lxw_workbook_free(wb);
+	free(fields);
 	return status;
+}
+
+/* Free x and what it holds (not the workbook). */
+static void
+out_free(struct xlsx_out *x)
+{
+	size_t i;
+
+	for (i = 0; x->dchead && i < x->ndc; i++)
+		free(x->dchead[i]);
+	free(x->dchead);
+	free(x->dctype);
+	free(x->path);
+	free(x->fields);
+	free(x);
 }
 
 int
 xlsx_export_open(struct xlsx_out **out, const char *path, const int *fields,
-    size_t n, struct uimp_err *e)
+    size_t n, const struct dircol *dc, struct uimp_err *e)
 {
 	struct xlsx_out *x;
-	size_t i;
+	size_t i, ndc = 0;
 	int status = 0;
 
 	*out = NULL;
 	if (n > LXW_COL_MAX)
 		return uimp_err_set(e, UIMP_EINVAL, 0, path,
 		    "%zu columns: past the sheet's last column", n);
-	for (i = 0; i < n; i++)
-		if (fields[i] < 0 || fields[i] >= UIMP_F_COUNT)
+	for (i = 0; i < n; i++) {
+		if (fields[i] < 0 || (fields[i] >= UIMP_F_COUNT && dc == NULL))
 			UIMP_BUG("no field %d", fields[i]);
+		if (fields[i] >= UIMP_F_COUNT &&
+		    (size_t)(fields[i] - UIMP_F_COUNT) >= ndc)
+			ndc = (size_t)(fields[i] - UIMP_F_COUNT) + 1;
+	}
 	if ((x = calloc(1, sizeof(*x))) == NULL ||
 	    (x->fields = calloc(n ? n : 1, sizeof(*x->fields))) == NULL ||
-	    (x->path = strdup(path)) == NULL) {
-		status = uimp_err_set(e, UIMP_ENOMEM, 0, path,
-		    "out of memory");
-		goto out;
+	    (x->dctype = calloc(ndc ? ndc : 1, sizeof(*x->dctype))) == NULL ||
+	    (x->dchead = calloc(ndc ? ndc : 1, sizeof(*x->dchead))) == NULL ||
+	    (x->path = strdup(path)) == NULL)
+		goto oom;
+	x->ndc = ndc;
+	for (i = 0; i < ndc; i++) {
+		x->dctype[i] = dc[i].kind == DC_FIELD ? dc[i].type : -1;
+		if ((x->dchead[i] = strdup(dc[i].header)) == NULL)
+			goto oom;
 	}
 	memcpy(x->fields, fields, n * sizeof(*fields));
 	x->n = n;
 	x->row = 1;
 	if ((status = book_new(&x->wb, path, 1, &x->st, e)) != 0 ||
 	    (status = book_sheet(x->wb, "Users", &x->ws, path, e)) != 0 ||
-	    (status = users_header(x->ws, &x->st, fields, n, path, e)) != 0)
+	    (status = users_header(x->ws, &x->st, fields, n, dc, path, e)) !=
+	    0)
 		goto out;
 	*out = x;
 	x = NULL;
+	goto out;
+oom:
+	status = uimp_err_set(e, UIMP_ENOMEM, 0, path, "out of memory");
 out:
 	if (x != NULL) {
 		if (x->wb != NULL)
 			lxw_workbook_free(x->wb);
-		free(x->path);
-		free(x->fields);
-		free(x);
+		out_free(x);
 	}
 	return status;
 }
@@ -461,14 +720,77 @@ is_digits(const char *s)
 	return n > 0 && n <= 15 && s[n] == '\0';
 }
 
+/* Read "YYYY-MM-DD", a day of the calendar from 1900; 0, or -1 if not. */
+static int
+parse_day(const char *s, lxw_datetime *dt)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, i;
+
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' &&
+		    s[i] <= '9'))
+			return -1;
+	if (s[10] != '\0')
+		return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+	    y % 400 == 0)))
+		return -1;
+	memset(dt, 0, sizeof(*dt));
+	dt->year = y;
+	dt->month = m;
+	dt->day = d;
+	return 0;
+}
+
+/*
+ * Write the value v of a directory column whose custom field type is
+ * type (-1: a group or the labels) at col: a number a spreadsheet shows
+ * as the same text, a flag and a date as their cells, the rest strings.
+ */
+static lxw_error
+dir_cell(struct xlsx_out *x, lxw_col_t col, int type, const char *v)
+{
+	char shown[NUMFMT_BUFSZ];
+	lxw_datetime dt;
+	double d;
+
+	switch (type) {
+	case DIR_NUMBER:
+	case DIR_BOOL:
+		if (numfmt_parse(v, strlen(v), &d) == 0) {
+			numfmt_number(d, shown, sizeof(shown));
+			/* "1.50" or "007" would come back as 1.5, 7 */
+			if (strcmp(shown, v) == 0)
+				return worksheet_write_number(x->ws, x->row,
+				    col, d, NULL);
+		}
+		break;
+	case DIR_DATE:
+		if (parse_day(v, &dt) == 0)
+			return worksheet_write_datetime(x->ws, x->row, col,
+			    &dt, x->st.day);
+		break;
+	}
+	/* a string cell, never a formula, whatever v holds */
+	return worksheet_write_string(x->ws, x->row, col, v, NULL);
+}
+
 int
-xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
+xlsx_export_row(struct xlsx_out *x, const struct user *u,
+    const char *const *dv, struct uimp_err *e)
 {
 	char h[HEADER_MAX], what[HEADER_MAX + 64];
 	lxw_datetime dt;
 	lxw_col_t col;
 	lxw_error rc = LXW_NO_ERROR;
 	const char *v;
+	size_t k;
 	int f;
 
 	if (x->failed)
@@ -481,6 +803,17 @@ xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
 	}
 	for (col = 0; col < x->n; col++) {
 		f = x->fields[col];
+		if (f >= UIMP_F_COUNT) {
+			k = (size_t)(f - UIMP_F_COUNT);
+			if (dv == NULL || (v = dv[k]) == NULL)
+				continue;
+			if ((rc = dir_cell(x, col, x->dctype[k], v)) !=
+			    LXW_NO_ERROR) {
+				snprintf(h, sizeof(h), "%s", x->dchead[k]);
+				goto fail;
+			}
+			continue;
+		}
 		if ((v = u->v[f]) == NULL)
 			continue;
 		switch (f) {
@@ -512,13 +845,15 @@ xlsx_export_row(struct xlsx_out *x, const struct user *u, struct uimp_err *e)
 		}
 		if (rc != LXW_NO_ERROR) {
 			uimp_field_header(f, h, sizeof(h));
-			snprintf(what, sizeof(what), "cannot write row %lu, "
-			    "column %s", (unsigned long)x->row + 1, h);
-			x->failed = xlsx_fail(&x->err, x->path, rc, what);
-			goto out;
+			goto fail;
 		}
 	}
 	x->row++;
+	goto out;
+fail:
+	snprintf(what, sizeof(what), "cannot write row %lu, column %s",
+	    (unsigned long)x->row + 1, h);
+	x->failed = xlsx_fail(&x->err, x->path, rc, what);
 out:
 	if (x->failed && e != NULL)
 		*e = x->err;
@@ -541,8 +876,6 @@ xlsx_export_close(struct xlsx_out *x, struct uimp_err *e)
 	} else if ((rc = workbook_close(x->wb)) != LXW_NO_ERROR)
 		status = xlsx_fail(e, x->path, rc,
 		    "cannot write the workbook");
-	free(x->path);
-	free(x->fields);
-	free(x);
+	out_free(x);
 	return status;
 }

@@ -13,6 +13,10 @@ argon2.t_cost=2
 argon2.m_cost=19456
 argon2.parallelism=1
 import.locked_fields=
+new_user.status=active
+new_user.is_manager=0
+new_user.must_change_password=0
+new_user.contact_no=10000
 invite.from=
 invite.sendmail=/usr/sbin/sendmail"
 check "and creates no store" test ! -e db

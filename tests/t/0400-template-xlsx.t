@@ -4,10 +4,12 @@
 # and the password rule from the store's policy.
 cd "${0%/*}" && . ../lib.sh && plan 31
 
-# the headers a template has, in order, and the required ones
-headers='Username*,Password*,Email*,First Name*,Last Name*,Company,Title,'\
+# the headers a template has, in order, and the required ones; then,
+# without a store, the seeded group types and the labels
+fields='Username*,Password*,Email*,First Name*,Last Name*,Company,Title,'\
 'Department,About Me,Whatsapp,Work Phone,Mobile Phone,Fax,Website,Address,'\
-'Is Manager,Status,Must Change Password,Contact No'
+'Is Manager,Manager Email,Status,Must Change Password,Contact No'
+headers="$fields,Region,City,Role,Position,Team,Appointment,Labels"
 
 # py SCRIPT: run SCRIPT with ws = sheet Users and ins = sheet
 # Instructions of t.xlsx loaded, and col(header) the letter of a column
@@ -40,9 +42,13 @@ req = {ws[col(h) + "1"].fill.fgColor.rgb for h in required}
 opt = {ws[col(h) + "1"].fill.fgColor.rgb for h in heads if h not in required}
 assert len(req) == 1 and len(opt) == 1 and req != opt, (req, opt)
 assert all(c.font.b for c in ws[1])'
-check "a note on every header cell, with its rule and example" py t.xlsx '
+check "a note on every header cell, with its rule; the fields' an example" \
+	py t.xlsx '
 for c in ws[1]:
-	assert c.comment is not None and "Example: " in c.comment.text, c
+	assert c.comment is not None and len(c.comment.text) > 20, c
+	assert heads.index(c.value) >= 20 or "Example: " in c.comment.text, c
+assert "none exists yet" in ws[col("Region") + "1"].comment.text
+assert "Example" not in ws[col("Region") + "1"].comment.text
 assert "Example: jsmith@example.com" in ws[col("Email*") + "1"].comment.text'
 check "list validations 0,1 and active,blocked, whole 1-10000" py t.xlsx '
 got = {}
@@ -62,8 +68,9 @@ assert dv.showErrorMessage and "1 to 10000" in dv.error, dv.error'
 # openpyxl shows a column format as column_dimensions[letter].number_format
 # (the <col style=...> of the sheet); a cell below the header does not
 # exist, so its number_format says General
-check "text format @ on username and the phone columns" py t.xlsx '
-for h in ("Username*", "Whatsapp", "Work Phone", "Mobile Phone", "Fax"):
+check "text format @ on username, the phone, group and label columns" py t.xlsx '
+for h in ("Username*", "Whatsapp", "Work Phone", "Mobile Phone", "Fax",
+    "Region", "Appointment", "Labels"):
 	assert ws.column_dimensions[col(h)].number_format == "@", h'
 check "and not on the others" py t.xlsx '
 for h in ("Email*", "Contact No", "About Me", "Status"):
@@ -78,10 +85,11 @@ check_same "Instructions: a header row and one row per field" \
 print(",".join(r[0] for r in ins.iter_rows(min_row=2, values_only=True)))')" \
 	"Column,Required,Rule,Example
 $headers"
-check "yes on the required fields only, a rule and an example each" py t.xlsx '
+check "yes on the required fields only, a rule each, the fields' an example" \
+	py t.xlsx '
 for r in ins.iter_rows(min_row=2, values_only=True):
 	assert r[1] == ("yes" if r[0] in required else "no"), r
-	assert r[2] and r[3], r
+	assert r[2] and (r[3] or heads.index(r[0]) >= 20), r
 assert ins.max_row == len(heads) + 1'
 check "the Instructions rule is the header note" py t.xlsx '
 rules = {r[0]: r[2] for r in ins.iter_rows(min_row=2, values_only=True)}
@@ -124,7 +132,7 @@ check_same "one JSON array, every column with its rule, the store's policy" \
 d = json.load(open("out"))
 print(len(d), d[0]["column"], d[0]["required"], d[5]["required"])
 print([c["rule"] for c in d if c["field"] == "password"][0][:16])' )" \
-	"19 Username* True False
+	"27 Username* True False
 12-100 character"
 check "and writes no file" test ! -s err
 check_exit 0 "--json -o writes the file as well" \

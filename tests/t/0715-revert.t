@@ -2,7 +2,7 @@
 # userimp jobs revert: undo a job in one transaction, refused (naming the
 # users) when they changed since unless --force; jobs made by userimp user
 # and by import.
-cd "${0%/*}" && . ../lib.sh && plan 56
+cd "${0%/*}" && . ../lib.sh && plan 63
 
 # status_of USER: the user's status
 status_of() {
@@ -153,6 +153,48 @@ check_same "restores every changed field" \
 	"$(sql db "select username, title, last_name, coalesce(mobile_phone, '') from users where username in ('alice', 'bob') order by 1")" \
 	"alice|Engineer|Lee|
 bob|Clerk|Ray|"
+
+# --- groups, labels and custom values come back with the user
+# dir_of USER: the user's group, labels and custom values, one line
+dir_of() {
+	sql db "select (select group_concat(g.name) from user_groups ug
+	    join groups g on g.id = ug.group_id join users u on
+	    u.id = ug.user_id where u.username = '$1') || '/' ||
+	    coalesce((select group_concat(l.name, ':') from user_labels ul
+	    join labels l on l.id = ul.label_id join users u on
+	    u.id = ul.user_id where u.username = '$1'), '') || '/' ||
+	    coalesce((select group_concat(v.value) from user_values v join
+	    users u on u.id = v.user_id where u.username = '$1'), '')"
+}
+userimp groups -q -d db add region North South
+userimp labels -q -d db add VIP Remote
+userimp fields -q -d db add badge --type text
+zid=$(sql db "select id from users where username = 'zed'")
+sql db "insert into user_groups select $zid, type_id, id from groups
+	where name = 'North';
+	insert into user_labels select $zid, id from labels;
+	insert into user_values select $zid, id, 'B-7' from custom_fields"
+check_same "zed is in North, has both labels and a badge" \
+	"$(dir_of zed)" "North/VIP:Remote/B-7"
+userimp user -q -d db disable zed
+d=$(last_job)
+sql db "update user_groups set group_id = (select id from groups
+	where name = 'South') where user_id = $zid;
+	delete from user_labels where user_id = $zid and label_id = 1;
+	update user_values set value = 'B-8' where user_id = $zid"
+check_same "another program changes them" "$(dir_of zed)" "South/Remote/B-8"
+check_exit 0 "revert the disable" userimp jobs -d db revert "$d"
+check_same "his group, labels and value are as the job found them" \
+	"$(dir_of zed)" "North/VIP:Remote/B-7"
+userimp user -q -d db remove zed
+r=$(last_job)
+check_same "removing him drops his rows" \
+	"$(sql db "select (select count(*) from user_groups where user_id = $zid) + (select count(*) from user_labels where user_id = $zid) + (select count(*) from user_values where user_id = $zid)")" 0
+userimp labels -q -d db --force remove Remote
+check_exit 0 "revert the remove, a label gone since" \
+	userimp jobs -d db revert "$r"
+check_same "he is back with his group, value and the label still there" \
+	"$(dir_of zed)" "North/VIP/B-7"
 
 # --- a locked store
 n=$(last_job)

@@ -4,8 +4,9 @@
 # commands are left out; /var/lib paths become the folder's store.
 cd "${0%/*}" && . ../lib.sh
 pages="userimp.1 userimp-import.1 userimp-check.1 userimp-config.1
-    userimp-template.1 userimp-export.1 userimp-jobs.1 userimp-user.1"
-plan 16
+    userimp-template.1 userimp-export.1 userimp-jobs.1 userimp-user.1
+    userimp-groups.1 userimp-labels.1 userimp-fields.1"
+plan 22
 
 # The commands of page $1's EXAMPLES, one a line, continuations joined.
 examples() {

@@ -2,6 +2,7 @@
  * csv_read.c: tests of lib/csv_read.c through uimp_reader_open(), on
  * small files written to a temporary folder.
  */
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,10 @@ dump_char(struct buf *b, unsigned char c)
  * rows read before a failure are in the dump.
  */
 static int
-dump(const char *p, int delimiter, struct buf *b, struct uimp_err *e)
+dump_enc(const char *p, int delimiter, const char *encoding, struct buf *b,
+    struct uimp_err *e)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0 };
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
 	struct uimp_reader *r;
 	const struct uimp_row *row;
 	const struct uimp_cell *c;
@@ -65,6 +67,7 @@ dump(const char *p, int delimiter, struct buf *b, struct uimp_err *e)
 	int rc;
 
 	o.delimiter = delimiter;
+	o.encoding = encoding;
 	buf_reset(b);
 	buf_adds(b, "");
 	if ((rc = uimp_reader_open(&r, p, &o, e)) != UIMP_OK)
@@ -91,6 +94,13 @@ dump(const char *p, int delimiter, struct buf *b, struct uimp_err *e)
 	}
 	uimp_reader_close(r);
 	return rc;
+}
+
+/* dump_enc() of a file in UTF-8 or with a byte order mark. */
+static int
+dump(const char *p, int delimiter, struct buf *b, struct uimp_err *e)
+{
+	return dump_enc(p, delimiter, NULL, b, e);
 }
 
 /* Read s as a CSV file and compare the dump with want. */
@@ -233,7 +243,8 @@ test_faults(void)
 	    "1:[h1][h2][h3] 2:[ok][bad\\xff]!u[\\xc3\\xa9]");
 	fails("a header that is not UTF-8 stops the reading", "\n,\nok,b\xc3"
 	    "\xa9" "d,c\xe9,d\n", 3, "the header is not valid UTF-8 (byte "
-	    "0xE9 at byte 12 of the file)");
+	    "0xE9 at byte 12 of the file): save the file as CSV UTF-8, or "
+	    "give --encoding (e.g. --encoding windows-1251)");
 	fails("a sequence cut at the field's end", "a\xe2\x82,b\n", 1,
 	    "(byte 0xE2 at byte 1 of the file)");
 	fails("an overlong form", "ab,\xc0\xaf\n", 1,
@@ -245,8 +256,9 @@ test_faults(void)
 	fails("a NUL byte stops the reading", "h\na\0b,c\n", 2,
 	    "a NUL byte at byte 3: not a text file");
 	fails("a NUL in quotes too", "h\n\"\0\"\n", 2, "a NUL byte at byte 3");
-	fails("UTF-16 with a BOM", "\xff\xfeh\0\n\0", 0,
-	    "UTF-16 text (it starts with a UTF-16 byte order mark)");
+	fails("a NUL byte says how to read UTF-16 without a BOM",
+	    "h\0\n\0", 1, "(UTF-16 without a BOM?); give --encoding "
+	    "UTF-16LE, or save it as CSV UTF-8");
 
 	/* over-long fields: cut at UIMP_CELL_MAX characters, then skipped */
 	n = 40000;
@@ -313,7 +325,7 @@ test_faults(void)
 static void
 test_stream(void)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0 };
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
 	struct uimp_reader *r;
 	const struct uimp_row *row;
 	struct uimp_err e;
@@ -439,6 +451,328 @@ test_progress(void)
 	uimp_reader_close(r);
 }
 
+/* s (UTF-8, NUL-terminated) converted to the encoding to, into out. */
+static void
+encode(const char *to, const char *s, struct buf *out)
+{
+	char *in = (char *)s, *o;
+	size_t inleft = strlen(s), outleft;
+	iconv_t cd;
+
+	buf_reset(out);
+	if (buf_grow(out, inleft * 4 + 16) != UIMP_OK ||
+	    (cd = iconv_open(to, "UTF-8")) == (iconv_t)-1) {
+		perror(to);
+		exit(2);
+	}
+	o = out->s;
+	outleft = out->cap;
+	if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &o, &outleft) == (size_t)-1) {
+		perror("iconv");
+		exit(2);
+	}
+	out->len = out->cap - outleft;
+	iconv_close(cd);
+}
+
+/*
+ * Read s converted to the encoding to (a leading U+FEFF becomes its BOM)
+ * as a CSV file with --encoding given (NULL: none); compare the dump
+ * with want.
+ */
+static void
+check_enc(const char *desc, const char *to, const char *s,
+    const char *given, const char *want)
+{
+	struct buf raw = BUF_INIT, b = BUF_INIT;
+	struct uimp_err e;
+	int rc;
+
+	encode(to, s, &raw);
+	rc = dump_enc(put("enc.csv", raw.s, raw.len), 0, given, &b, &e);
+	if (rc != UIMP_OK)
+		printf("# %s: %s: %s\n", uimp_strstatus(rc), e.where, e.msg);
+	is(rc == UIMP_OK ? b.s : "(failed)", want, "%s", desc);
+	buf_release(&raw);
+	buf_release(&b);
+}
+
+/* Read n bytes of s with --encoding given; compare the dump with want. */
+static void
+check_raw(const char *desc, const char *s, size_t n, const char *given,
+    const char *want)
+{
+	struct buf b = BUF_INIT;
+	struct uimp_err e;
+	int rc;
+
+	rc = dump_enc(put("raw.csv", s, n), 0, given, &b, &e);
+	if (rc != UIMP_OK)
+		printf("# %s: %s: %s\n", uimp_strstatus(rc), e.where, e.msg);
+	is(rc == UIMP_OK ? b.s : "(failed)", want, "%s", desc);
+	buf_release(&b);
+}
+
+#define RAW(desc, lit, given, want)					\
+	check_raw(desc, lit, sizeof(lit) - 1, given, want)
+
+/* The message of a bad cell in the file at p read with --encoding given. */
+static void
+check_bad_text(const char *desc, const char *p, const char *given,
+    const char *want)
+{
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
+	struct uimp_reader *r;
+	struct uimp_err e;
+
+	o.encoding = given;
+	if (uimp_reader_open(&r, p, &o, &e) != UIMP_OK) {
+		ok(0, "%s: %s", desc, e.msg);
+		return;
+	}
+	is(uimp_reader_bad_text(r), want, "%s", desc);
+	uimp_reader_close(r);
+}
+
+#define BOM	"\xef\xbb\xbf"
+#define NAMES	"username\temail\r\n\xd1\x8e\xd0\xbb\xd1\x8f\tjul@x.io\r\n" \
+	"\xe7\x8e\x8b\xe8\x8a\xb3\tw@x.io\r\nJos\xc3\xa9\tj@x.io\r\n"
+#define NAMES_DUMP	"1:[username][email] " \
+	"2:[\\xd1\\x8e\\xd0\\xbb\\xd1\\x8f][jul@x.io] " \
+	"3:[\\xe7\\x8e\\x8b\\xe8\\x8a\\xb3][w@x.io] 4:[Jos\\xc3\\xa9][j@x.io]"
+
+/* Files in other encodings: found by a BOM, or given by --encoding. */
+static void
+test_encodings(void)
+{
+	struct buf b = BUF_INIT;
+	struct uimp_err e;
+	char where[300];
+	int rc;
+
+	check_enc("UTF-16LE with a BOM (\"Unicode text\"): tabs found",
+	    "UTF-16LE", BOM NAMES, NULL, NAMES_DUMP);
+	check_enc("UTF-16BE with a BOM", "UTF-16BE", BOM NAMES, NULL,
+	    NAMES_DUMP);
+	check_enc("UTF-32LE with a BOM", "UTF-32LE", BOM NAMES, NULL,
+	    NAMES_DUMP);
+	check_enc("UTF-32BE with a BOM", "UTF-32BE", BOM NAMES, NULL,
+	    NAMES_DUMP);
+	check_enc("a UTF-16 BOM wins over --encoding", "UTF-16LE", BOM NAMES,
+	    "windows-1251", NAMES_DUMP);
+	check_enc("UTF-16LE given, no BOM", "UTF-16LE", NAMES, "UTF-16LE",
+	    NAMES_DUMP);
+	check_enc("windows-1251 with ; and CR LF", "WINDOWS-1251",
+	    "\xd0\xb8\xd0\xbc\xd1\x8f;\xd0\xbf\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0"
+	    "\r\n\xd0\xae\xd0\xbb\xd1\x8f;\"a;b\"\r\n", "windows-1251",
+	    "1:[\\xd0\\xb8\\xd0\\xbc\\xd1\\x8f][\\xd0\\xbf\\xd0\\xbe\\xd1\\x87"
+	    "\\xd1\\x82\\xd0\\xb0] 2:[\\xd0\\xae\\xd0\\xbb\\xd1\\x8f][a;b]");
+	check_enc("KOI8-R", "KOI8-R", "\xd0\xae\xd0\xbb\xd1\x8f,x\n",
+	    "koi8-r", "1:[\\xd0\\xae\\xd0\\xbb\\xd1\\x8f][x]");
+	check_enc("Shift_JIS: a trail byte that is a backslash", "SHIFT_JIS",
+	    "\xe8\xa1\xa8,\xe3\x82\xbd\n", "SHIFT_JIS",
+	    "1:[\\xe8\\xa1\\xa8][\\xe3\\x82\\xbd]");
+	check_enc("ISO-2022-JP: a stateful encoding", "ISO-2022-JP",
+	    "\xe6\x97\xa5\xe6\x9c\xac,x\n\xe8\xaa\x9e", "ISO-2022-JP",
+	    "1:[\\xe6\\x97\\xa5\\xe6\\x9c\\xac][x] 2:[\\xe8\\xaa\\x9e]");
+	RAW("a UTF-8 BOM wins over --encoding", "\xef\xbb\xbf\xd0\xae,x\n",
+	    "windows-1251", "1:[\\xd0\\xae][x]");
+	RAW("--encoding UTF-8 reads as without it", "h\n\xd0\xae,\xff\n",
+	    "utf-8", "1:[h] 2:[\\xd0\\xae][\\xff]!u");
+	RAW("a UTF-16 file of a BOM only has no rows", "\xff\xfe", NULL, "");
+	RAW("nor one with a BOM given as UTF-16", "\xfe\xff", "UTF-16", "");
+
+	/* what the encoding does not hold: the cell, never dropped */
+	RAW("a byte windows-1251 leaves undefined flags its cell",
+	    "a;b\r\nx\x98y;\xdd\r\nz;w\r\n", "windows-1251",
+	    "1:[a][b] 2:[x\\xffy]!u[\\xd0\\xad] 3:[z][w]");
+	RAW("UTF-16: a lone surrogate flags its cell, the next read",
+	    "\xff\xfe" "h\0\t\0i\0\t\0j\0\n\0"
+	    "a\0\t\0\x00\xd8" "b\0\t\0c\0\n\0d\0", NULL,
+	    "1:[h][i][j] 2:[a][\\xffb]!u[c] 3:[d]");
+	RAW("UTF-16: an odd byte at the end flags the last cell",
+	    "\xff\xfe" "a\0\t\0b\0\n\0c\0d", NULL,
+	    "1:[a][b] 2:[c\\xff]!u");
+	RAW("UTF-32: a code point past U+10FFFF",
+	    "\xff\xfe\0\0" "h\0\0\0\n\0\0\0"
+	    "a\0\0\0\0\0\x11\0\n\0\0\0", NULL, "1:[h] 2:[a\\xff]!u");
+	put("cp.csv", "a\n", 2);
+	check_bad_text("a bad cell's message names the encoding", path,
+	    "WINDOWS-1251", "not valid WINDOWS-1251: bytes that are no "
+	    "character in it; give the file's own encoding with --encoding, "
+	    "or save it as CSV UTF-8");
+	put("bom.csv", "\xff\xfe" "a\0", 4);
+	check_bad_text("and the encoding of a BOM", path, NULL,
+	    "not valid UTF-16: bytes that are no character in it; save the "
+	    "file as CSV UTF-8");
+	put("utf8.csv", "a\n", 2);
+	check_bad_text("UTF-8: how to fix it", path, NULL,
+	    "not valid UTF-8: save the file as UTF-8, or give --encoding "
+	    "(e.g. --encoding windows-1251)");
+
+	/* failures */
+	memset(&e, 0, sizeof(e));
+	rc = dump_enc(put("u.csv", "a\n", 2), 0, "NO-SUCH-ENCODING", &b, &e);
+	ok(rc == UIMP_EINVAL && strstr(e.msg, "unknown encoding "
+	    "'NO-SUCH-ENCODING'") != NULL, "an unknown encoding: UIMP_EINVAL "
+	    "(%s)", e.msg);
+	put("u.csv", "\xff\xfe" "a\0", 4);
+	rc = dump_enc(path, 0, "NO-SUCH-ENCODING", &b, &e);
+	ok(rc == UIMP_EINVAL, "also where a BOM would win");
+	memset(&e, 0, sizeof(e));
+	rc = dump_enc(put("h.csv", "a\x98;b\r\n", 6), 0, "cp1251", &b, &e);
+	snprintf(where, sizeof(where), "%s/h.csv:1", dir);
+	ok(rc == UIMP_EINPUT && strcmp(e.where, where) == 0 &&
+	    strcmp(e.msg, "the header is not valid cp1251: give the file's "
+	    "own encoding with --encoding, or save it as CSV UTF-8") == 0,
+	    "a header not valid in the encoding stops the reading (%s: %s)",
+	    e.where, e.msg);
+	memset(&e, 0, sizeof(e));
+	rc = dump_enc(put("n.csv", "\xff\xfe" "h\0\n\0a\0\0\0", 10), 0, NULL,
+	    &b, &e);
+	snprintf(where, sizeof(where), "%s/n.csv:2", dir);
+	ok(rc == UIMP_EINPUT && strcmp(e.where, where) == 0 &&
+	    strstr(e.msg, "a NUL character (U+0000): not a text file in "
+	    "UTF-16") != NULL, "U+0000 stops the reading (%s: %s)", e.where,
+	    e.msg);
+	buf_release(&b);
+}
+
+/*
+ * Sequences cut by the 64 KiB blocks, on both sides of the conversion:
+ * every cell read whole, every row where it is in the file.  The header's
+ * last cell ends in a wide character placed across the first block's end.
+ */
+static void
+test_encoding_blocks(void)
+{
+	static const struct {
+		const char	*to;
+		const char	*given;	/* NULL: a BOM says it */
+		const char	*wide;
+		size_t		 at;	/* characters before wide */
+	} t[] = {
+		/* the BOM's 2 bytes, then 2 * 32766: a pair at 65534 */
+		{ "UTF-16LE", NULL, "\xf0\x9f\x98\x80", 32766 },
+		/* one byte of 2 at 65535, two of 4 at 65534 */
+		{ "SHIFT_JIS", "SHIFT_JIS", "\xe6\x97\xa5", 65535 },
+		{ "GB18030", "GB18030", "\xf0\x9f\x98\x80", 65534 },
+		/* a block holds whole units: the long field below */
+		{ "UTF-32BE", "UTF-32BE", "\xf0\x9f\x98\x80", 100 }
+	};
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
+	struct uimp_reader *r;
+	const struct uimp_row *row;
+	struct uimp_err e;
+	struct buf s = BUF_INIT, raw = BUF_INIT, last = BUF_INIT;
+	unsigned long long done, total;
+	unsigned long n, bad;
+	size_t i, k, cols;
+	char line[128];
+	int rc, whole, shown;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&s);
+		if (t[i].given == NULL)
+			buf_adds(&s, "\xef\xbb\xbf");
+		/* "h," then cells of up to 30000 p's */
+		buf_adds(&s, "h,");
+		buf_reset(&last);
+		buf_adds(&last, "");
+		for (k = 2; k < t[i].at; k++)
+			if (last.len == 30000) {
+				buf_addc(&s, ',');
+				buf_reset(&last);
+				buf_adds(&last, "");
+			} else {
+				buf_addc(&s, 'p');
+				buf_addc(&last, 'p');
+			}
+		buf_adds(&s, t[i].wide);
+		buf_adds(&last, t[i].wide);
+		buf_adds(&s, "\r\n");
+		cols = 2 + (t[i].at - 2) / 30001;
+		/* rows of 1 to 4 bytes a character in UTF-8 */
+		for (n = 2; s.len < 400000; n++) {
+			snprintf(line, sizeof(line), "%s%lu,\xe3\x81\x82"
+			    "\xe6\x97\xa5%s%s\r\n", n % 3 ? "x" : "", n,
+			    n % 7 ? "" : "\xd0\xae", n % 7 ? "" : t[i].wide);
+			buf_adds(&s, line);
+		}
+		/* and a field longer than a block, over many lines */
+		buf_adds(&s, "\"");
+		for (k = 0; k < 16000; k++) {
+			buf_adds(&s, t[i].wide);
+			buf_adds(&s, "\n");
+		}
+		buf_adds(&s, "\",end\r\n");
+		encode(t[i].to, s.s, &raw);
+		put("blocks.csv", raw.s, raw.len);
+		o.encoding = t[i].given;
+		if ((rc = uimp_reader_open(&r, path, &o, &e)) != UIMP_OK) {
+			ok(0, "%s: open: %s", t[i].to, e.msg);
+			continue;
+		}
+		n = 0;
+		bad = 0;
+		whole = 0;
+		shown = 0;
+		while ((rc = uimp_reader_next_row(r, &row, &e)) == UIMP_OK &&
+		    row) {
+			n++;
+			if (row->num != n) {
+				printf("# %s: row %lu is at line %lu\n",
+				    t[i].to, n, row->num);
+				bad++;
+			}
+			if (n == 1) {
+				whole = row->ncells == cols &&
+				    strcmp(row->cells[cols - 1].text,
+				    last.s) == 0 && !row->cells[cols - 1].flags;
+				continue;
+			}
+			if (row->ncells == 2 && strcmp(row->cells[1].text,
+			    "end") == 0) {
+				if (row->cells[0].len != 16000 *
+				    (strlen(t[i].wide) + 1) ||
+				    row->cells[0].flags)
+					bad++;
+				continue;
+			}
+			snprintf(line, sizeof(line), "%s%lu", n % 3 ? "x" :
+			    "", n);
+			if (row->ncells != 2 ||
+			    strcmp(row->cells[0].text, line) != 0 ||
+			    (row->cells[0].flags | row->cells[1].flags))
+				bad++;
+			snprintf(line, sizeof(line), "\xe3\x81\x82\xe6\x97\xa5"
+			    "%s%s", n % 7 ? "" : "\xd0\xae", n % 7 ? "" :
+			    t[i].wide);
+			if (row->ncells < 2 ||
+			    strcmp(row->cells[1].text, line) != 0)
+				bad++;
+			if (bad && !shown++)
+				printf("# %s: row %lu (line %lu): %s\n",
+				    t[i].to, n, row->num, row->ncells ?
+				    row->cells[0].text : "");
+		}
+		ok(whole, "%s: a character across the first block's end",
+		    t[i].to);
+		ok(rc == UIMP_OK && bad == 0 && n > 10000,
+		    "%s: %lu rows in %zu bytes, each whole and numbered "
+		    "(%lu wrong)", t[i].to, n, raw.len, bad);
+		uimp_reader_progress(r, &done, &total);
+		ok(done == total && total == raw.len,
+		    "%s: progress counts the file's bytes (%llu of %llu)",
+		    t[i].to, done, total);
+		uimp_reader_close(r);
+	}
+	buf_release(&s);
+	buf_release(&raw);
+	buf_release(&last);
+}
+
 int
 main(void)
 {
@@ -452,6 +786,8 @@ main(void)
 	test_faults();
 	test_stream();
 	test_progress();
+	test_encodings();
+	test_encoding_blocks();
 	/* leave nothing behind */
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path) != 0)

@@ -172,12 +172,13 @@ static const char *const keys[] = {
 	"password.min_length", "password.max_length",
 	"password.require_letter", "password.require_digit",
 	"password.allow_space", "argon2.t_cost", "argon2.m_cost",
-	"argon2.parallelism", "import.locked_fields", "invite.from",
-	"invite.sendmail"
+	"argon2.parallelism", "import.locked_fields", "new_user.status",
+	"new_user.is_manager", "new_user.must_change_password",
+	"new_user.contact_no", "invite.from", "invite.sendmail"
 };
 static const char *const defaults[] = {
-	"8", "100", "1", "1", "0", "2", "19456", "1", "", "",
-	"/usr/sbin/sendmail"
+	"8", "100", "1", "1", "0", "2", "19456", "1", "", "active", "0", "0",
+	"10000", "", "/usr/sbin/sendmail"
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -363,7 +364,7 @@ test_foreign(void)
 	memset(&e, 0, sizeof(e));
 	rc = uimp_db_open(&db, path, 0, 0, &e);
 	ok(rc == UIMP_EDB && db == NULL && strstr(e.msg, "99") != NULL &&
-	    strstr(e.msg, "(2)") != NULL, "user_version 99: UIMP_EDB naming "
+	    strstr(e.msg, "(3)") != NULL, "user_version 99: UIMP_EDB naming "
 	    "both versions (%s)", e.msg);
 	memset(&e, 0, sizeof(e));
 	rc = uimp_db_open(&db, path, UIMP_DB_READONLY, 0, &e);

@@ -51,7 +51,7 @@ struct sheet {
 static void
 sheet_read(struct sheet *s, const char *path, const char *name)
 {
-	struct uimp_read_opts ro = { UIMP_FORMAT_XLSX, NULL, 0 };
+	struct uimp_read_opts ro = { UIMP_FORMAT_XLSX, NULL, 0, NULL };
 	struct uimp_reader *r = NULL;
 	const struct uimp_row *row;
 	struct uimp_err e;
@@ -175,7 +175,7 @@ test_template(void)
 	uimp_policy_init(&pol);
 	pol.min_len = 12;
 	memset(&e, 0, sizeof(e));
-	rc = xlsx_template_write(T("template.xlsx"), &pol, &e);
+	rc = xlsx_template_write(T("template.xlsx"), &pol, NULL, 0, &e);
 	if (!ok(rc == 0, "xlsx_template_write() succeeds"))
 		printf("# %s: %s\n", e.where, e.msg);
 
@@ -229,9 +229,9 @@ test_template(void)
 		    "template: frozen header row");
 		ok(strstr(xml, "<formula1>\"0,1\"</formula1>") != NULL,
 		    "template: a list validation 0,1");
-		ok(strstr(xml, "sqref=\"Q2:Q1048576\"") != NULL &&
+		ok(strstr(xml, "sqref=\"R2:R1048576\"") != NULL &&
 		    strstr(xml, "<formula1>\"active,blocked\"</formula1>") !=
-		    NULL, "template: status list on Q2:Q1048576");
+		    NULL, "template: status list on R2:R1048576");
 		ok(strstr(xml, "type=\"whole\"") != NULL &&
 		    strstr(xml, "<formula1>1</formula1><formula2>10000"
 		    "</formula2>") != NULL, "template: whole 1-10000");
@@ -253,7 +253,7 @@ test_template(void)
 	    "template: created from SOURCE_DATE_EPOCH");
 	free(xml);
 
-	rc = xlsx_template_write(T("no/such/dir/t.xlsx"), NULL, &e);
+	rc = xlsx_template_write(T("no/such/dir/t.xlsx"), NULL, NULL, 0, &e);
 	ok(rc == UIMP_EWRITE, "a template in a missing folder fails: %d", rc);
 	is(e.where, T("no/such/dir/t.xlsx"), "e->where is the path");
 	ok(strstr(e.msg, "cannot write the workbook: error creating") != NULL,
@@ -371,11 +371,11 @@ test_export(void)
 			u[k].v[f] = users[k][f];
 
 	memset(&e, 0, sizeof(e));
-	rc = xlsx_export_open(&x, T("export.xlsx"), efields, NE, &e);
+	rc = xlsx_export_open(&x, T("export.xlsx"), efields, NE, NULL, &e);
 	if (!ok(rc == 0 && x != NULL, "xlsx_export_open() succeeds"))
 		printf("# %s: %s\n", e.where, e.msg);
 	for (k = 0; k < 3 && rc == 0; k++) {
-		rc = xlsx_export_row(x, &u[k], &e);
+		rc = xlsx_export_row(x, &u[k], NULL, &e);
 		if (!ok(rc == 0, "xlsx_export_row() %zu", k + 1))
 			printf("# %s: %s\n", e.where, e.msg);
 	}
@@ -428,10 +428,11 @@ test_export(void)
 	free(xml);
 
 	/* a folder that does not exist: the error comes at close */
-	rc = xlsx_export_open(&x, T("no/such/dir/e.xlsx"), efields, NE, &e);
+	rc = xlsx_export_open(&x, T("no/such/dir/e.xlsx"), efields, NE,
+	    NULL, &e);
 	ok(rc == 0, "export open does not touch the path yet");
 	if (rc == 0) {
-		ok(xlsx_export_row(x, &u[0], &e) == 0, "a row");
+		ok(xlsx_export_row(x, &u[0], NULL, &e) == 0, "a row");
 		rc = xlsx_export_close(x, &e);
 		ok(rc == UIMP_EWRITE, "close fails with UIMP_EWRITE: %d", rc);
 		is(e.where, T("no/such/dir/e.xlsx"), "e->where is the path");
@@ -446,10 +447,11 @@ test_export(void)
 		memset(&b, 0, sizeof(b));
 		b.v[UIMP_F_USERNAME] = "big";
 		b.v[UIMP_F_ABOUT_ME] = big;
-		rc = xlsx_export_open(&x, T("big.xlsx"), efields, NE, &e);
+		rc = xlsx_export_open(&x, T("big.xlsx"), efields, NE, NULL,
+		    &e);
 		ok(rc == 0, "export open for a long cell");
 		if (rc == 0) {
-			rc = xlsx_export_row(x, &b, &e);
+			rc = xlsx_export_row(x, &b, NULL, &e);
 			ok(rc == UIMP_EWRITE, "a cell over 32767 characters fails "
 			    "with UIMP_EWRITE: %d", rc);
 			ok(strstr(e.msg, "row 2, column About Me") != NULL &&

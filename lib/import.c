@@ -89,7 +89,10 @@ enum rec_flags {
 struct mref {
 	unsigned long	 row;
 	char		*email;		/* the row's user's, folded */
-	char		*mgr;		/* the manager's, folded */
+	char		*mgr;		/* the manager's, folded; NULL: the
+					 * row takes it away (--empty clear) */
+	char		*old;		/* the email the store has, when the
+					 * row changes it, folded */
 	int		 action;	/* ACT_INSERT or ACT_UPDATE */
 	int		 instore;	/* a user of the store has mgr */
 	int		 bad;		/* rejected once the file was read */
@@ -144,6 +147,8 @@ struct ctx {
 	struct mref			*mrefs;	/* rows naming a manager */
 	size_t				 nmrefs, capmrefs, mcursor;
 	struct keyset			 bademails; /* of rejected rows */
+	struct keyset			 moved;	/* stored emails that good rows
+						 * change */
 	FILE				*mgrs;	/* managers to set at the
 						 * commit: id, row, email */
 	struct buf			 tmp;
@@ -880,8 +885,18 @@ check_custom(struct ctx *c, unsigned long row, int col,
 			else
 				break;
 		}
+		/* an exponent, as a number cell of 1E+15 or more reads */
+		if (i + 1 < n && digits > 0 && (s[i] == 'E' || s[i] == 'e')) {
+			k = (int)i++;
+			if (s[i] == '+' || s[i] == '-')
+				i++;
+			for (y = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+				y++;
+			if (y == 0 || y > 3)
+				i = (size_t)k;
+		}
 		if (i < n || digits == 0 || dots > 1 || digits > 30 ||
-		    s[n - 1] == '.') {
+		    s[i - 1] == '.') {
 			*bad = 1;
 			return report(c, row, col, UIMP_SEV_ERROR, "format",
 			    "%s is not a number: expected digits with an "
@@ -1008,6 +1023,11 @@ check_extra(struct ctx *c, struct rec *r, size_t x, int col, const char *s,
 		if ((rc = check_labels(c, r->row, col, s, n,
 		    xc->kind == XK_LABEL_IDS, &bad, e)) != UIMP_OK)
 			return rc;
+		/* ":" alone names no label: an empty cell */
+		if (!bad && c->tmp.len == 0) {
+			r->xfilled--;
+			return UIMP_OK;
+		}
 		break;
 	case XK_FIELD:
 		if ((rc = check_custom(c, r->row, col, &c->dfields[xc->idx], s,
@@ -2069,12 +2089,33 @@ mark_bad_email(struct ctx *c, const struct rec *r, struct uimp_err *e)
 }
 
 /* Keep a good row's manager reference for resolve_managers(). */
+/* A good row that changes a stored email: the store's is gone then. */
+static int
+note_moved(struct ctx *c, const struct rec *r, const struct user *st,
+    struct uimp_err *e)
+{
+	unsigned long first;
+
+	if (st == NULL || r->v[UIMP_F_EMAIL] == NULL ||
+	    st->v[UIMP_F_EMAIL] == NULL ||
+	    strcasecmp(r->v[UIMP_F_EMAIL], st->v[UIMP_F_EMAIL]) == 0 ||
+	    (r->action != ACT_UPDATE))
+		return UIMP_OK;
+	buf_reset(&c->tmp);
+	if (buf_adds(&c->tmp, st->v[UIMP_F_EMAIL]))
+		return nomem(e);
+	fold(c->tmp.s);
+	return keyset_add(&c->moved, c->tmp.s, r->row, &first) ? nomem(e) :
+	    UIMP_OK;
+}
+
 static int
 add_mref(struct ctx *c, const struct rec *r, const struct user *out,
-    int gen, int kept, struct uimp_err *e)
+    const struct user *st, int gen, int kept, struct uimp_err *e)
 {
+	const char *mgr = r->v[UIMP_F_MANAGER_EMAIL];
 	struct mref *m, *nm;
-	char who[128];
+	char who[128] = "";
 	size_t ncap;
 	int rc;
 
@@ -2087,8 +2128,8 @@ add_mref(struct ctx *c, const struct rec *r, const struct user *out,
 		c->mrefs = nm;
 		c->capmrefs = ncap;
 	}
-	if ((rc = db_email_owner(c->db, r->v[UIMP_F_MANAGER_EMAIL], -1, who,
-	    sizeof(who), e)) != UIMP_OK)
+	if (mgr && (rc = db_email_owner(c->db, mgr, -1, who, sizeof(who),
+	    e)) != UIMP_OK)
 		return rc;
 	m = &c->mrefs[c->nmrefs];
 	memset(m, 0, sizeof(*m));
@@ -2098,12 +2139,19 @@ add_mref(struct ctx *c, const struct rec *r, const struct user *out,
 	m->kept = kept;
 	m->instore = *who != '\0';
 	if ((m->email = strdup(out->v[UIMP_F_EMAIL])) == NULL ||
-	    (m->mgr = strdup(r->v[UIMP_F_MANAGER_EMAIL])) == NULL) {
+	    (mgr && (m->mgr = strdup(mgr)) == NULL) ||
+	    (st && st->v[UIMP_F_EMAIL] && strcasecmp(st->v[UIMP_F_EMAIL],
+	    out->v[UIMP_F_EMAIL]) != 0 &&
+	    (m->old = strdup(st->v[UIMP_F_EMAIL])) == NULL)) {
 		free(m->email);
+		free(m->mgr);
 		return nomem(e);
 	}
 	fold(m->email);
-	fold(m->mgr);
+	if (m->mgr)
+		fold(m->mgr);
+	if (m->old)
+		fold(m->old);
 	c->nmrefs++;
 	return UIMP_OK;
 }
@@ -2155,6 +2203,9 @@ walk_managers(struct ctx *c, const struct keyset *map, size_t start,
 	for (i = start;;) {
 		c->mrefs[i].state = 1;
 		path[n++] = i;
+		hops[n - 1] = 0;
+		if (c->mrefs[i].mgr == NULL)	/* no manager: the chain ends */
+			break;
 		snprintf(next, sizeof(next), "%s", c->mrefs[i].mgr);
 		/* a manager outside the file: their managers in the store */
 		for (steps = 0; (hit = keyset_has(map, next)) == 0 &&
@@ -2230,11 +2281,22 @@ resolve_managers(struct ctx *c, struct uimp_err *e)
 		changed = 0;
 		for (i = 0; i < c->nmrefs && rc == UIMP_OK; i++) {
 			m = &c->mrefs[i];
-			if (m->bad || m->instore ||
+			if (m->bad || m->mgr == NULL)
+				continue;
+			quote(q, sizeof(q), m->mgr, strlen(m->mgr));
+			if (m->old && strcmp(m->old, m->mgr) == 0) {
+				rc = late_reject(c, m, "manager_self", "a user "
+				    "cannot be their own manager (the email the "
+				    "row changes)", e);
+				changed = 1;
+				continue;
+			}
+			/* a user of the store whose email a row changes is
+			 * no longer found by it */
+			if ((m->instore && !keyset_has(&c->moved, m->mgr)) ||
 			    (file_email(c, m->mgr) &&
 			    !keyset_has(&c->bademails, m->mgr)))
 				continue;
-			quote(q, sizeof(q), m->mgr, strlen(m->mgr));
 			if ((at = file_email(c, m->mgr)) != 0)
 				snprintf(msg, sizeof(msg), "the manager %s is "
 				    "the user of row %lu, which was rejected",
@@ -2249,8 +2311,10 @@ resolve_managers(struct ctx *c, struct uimp_err *e)
 		keyset_release(&map);
 		for (i = 0; i < c->nmrefs && rc == UIMP_OK; i++) {
 			c->mrefs[i].state = 0;
-			if (!c->mrefs[i].bad && keyset_add(&map,
-			    c->mrefs[i].email, i + 1, &first))
+			if (!c->mrefs[i].bad && (keyset_add(&map,
+			    c->mrefs[i].email, i + 1, &first) ||
+			    (c->mrefs[i].old && keyset_add(&map,
+			    c->mrefs[i].old, i + 1, &first))))
 				rc = nomem(e);
 		}
 		for (i = 0; i < c->nmrefs && rc == UIMP_OK; i++)
@@ -2388,9 +2452,14 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	gen = r->action == ACT_INSERT && !haspw &&
 	    (c->o->flags & UIMP_IMPORT_GENERATE);
 	kept = found && haspw && !(c->o->flags & UIMP_IMPORT_UPDATE_PASSWORDS);
-	if (r->v[UIMP_F_MANAGER_EMAIL] && (r->action == ACT_INSERT ||
-	    r->action == ACT_UPDATE) &&
-	    (rc = add_mref(c, r, &out, gen, kept, e)))
+	if ((rc = note_moved(c, r, found ? &c->stored : NULL, e)) != UIMP_OK)
+		return rc;
+	if ((r->v[UIMP_F_MANAGER_EMAIL] || (r->action == ACT_UPDATE &&
+	    c->colof[UIMP_F_MANAGER_EMAIL] >= 0 &&
+	    (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR))) &&
+	    (r->action == ACT_INSERT || r->action == ACT_UPDATE) &&
+	    (rc = add_mref(c, r, &out, found ? &c->stored : NULL, gen, kept,
+	    e)))
 		return rc;
 	if (gen) {
 		c->sum->generated++;
@@ -3075,6 +3144,7 @@ ctx_release(struct ctx *c)
 	keyset_release(&c->keys);
 	keyset_release(&c->names);
 	keyset_release(&c->bademails);
+	keyset_release(&c->moved);
 	keyset_release(&c->groups);
 	for (i = 0; i < UIMP_F_COUNT; i++)
 		free(c->defaults[i]);
@@ -3087,6 +3157,7 @@ ctx_release(struct ctx *c)
 	for (i = 0; i < c->nmrefs; i++) {
 		free(c->mrefs[i].email);
 		free(c->mrefs[i].mgr);
+		free(c->mrefs[i].old);
 		free(c->mrefs[i].msg);
 	}
 	free(c->mrefs);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # manager_email: each user's manager, an existing user or a row of the
 # same file (forward too), never the row's own user, never a circle.
-cd "${0%/*}" && . ../lib.sh && plan 41
+cd "${0%/*}" && . ../lib.sh && plan 49
 
 new_store db
 mgr() { sql db "select u.username || '>' || coalesce(m.username, '-')
@@ -115,4 +115,28 @@ printf '%s\n' "$H" 'x1,not-an-email,X,One,XonePass1,' \
 check_exit 1 "a bad row, then a row whose manager is nobody" \
 	userimp import -d db --errors l1-err.csv l1.csv
 check_grep "both are counted as rejected" '2 rows: .* 2 rejected' err
+# emails that rows change: the store's email is gone, a circle through it
+new_store mv
+printf '%s\n' "$H" 'a,a@old.example,A,A,APass1234,' \
+	'b,b@x.example,B,B,BPass1234,a@old.example' > seed.csv
+userimp import -q -d mv seed.csv
+cp mv mv2
+printf 'username,email,manager_email\na,a@new.example,b@x.example\n' > c2.csv
+check_exit 1 "a circle through the email a row changes" \
+	userimp import -d mv c2.csv
+check_grep -F "is found" \
+	"c2.csv:2:manager_email: the managers go round in a circle: a@new.example -> b@x.example -> a@new.example" err
+printf '%s\n' "$H" 'c,c@x.example,C,C,CPass1234,b@x.example' \
+	'b,b@new.example,,,,' > c3.csv
+check_exit 1 "a manager named by the email another row changes" \
+	userimp import -d mv2 c3.csv
+check_grep -F "is nobody then" \
+	"c3.csv:2:manager_email: no user has the email 'b@x.example'" err
+printf 'username,email,manager_email\nb,b@new.example,b@x.example\n' > c4.csv
+check_exit 1 "a row naming its own old email" userimp import -d mv2 c4.csv
+check_grep -F "names itself" "c4.csv:2:manager_email: a user cannot be their own manager" err
+printf 'username,manager_email\na,b@x.example\nb,\n' > f1.csv
+check_exit 0 "--empty clear: a row that takes its manager away" \
+	userimp check -d mv2 --empty clear f1.csv
+check_grep "breaks the circle the store had" '2 to update, 0 unchanged, 0 rejected' err
 test_done

@@ -117,6 +117,31 @@ tsv() {
 	mkxlsx "$1"
 }
 
+# hold_lock DB SECONDS [IMMEDIATE|EXCLUSIVE]: another process takes DB's
+# write lock and holds it SECONDS; returns once it is held, the holder's
+# pid in $locker (wait for it, or let it end)
+hold_lock() {
+	rm -f "$1.held"
+	/usr/bin/python3 - "$1" "$2" "${3:-IMMEDIATE}" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN " + sys.argv[3])
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(float(sys.argv[2]))
+c.execute("ROLLBACK")
+PY
+	locker=$!
+	while [ ! -e "$1.held" ]; do sleep 0.1; done
+	rm -f "$1.held"
+}
+
+# json_ok PY: run the python3 assertions PY on the JSON document in ./out
+json_ok() {
+	/usr/bin/python3 -c "import json
+d = json.load(open('out'))
+$1"
+}
+
 test_done() {
 	if [ "$test_failed" = 0 ]; then
 		cd "$TESTS/t" && rm -rf "$trash"

@@ -32,16 +32,7 @@ check_exit 0 "check on a store that does not exist" userimp check -d nothere.db 
 check "and creates none" test ! -e nothere.db
 
 # a locked store
-/usr/bin/python3 - <<'PY' &
-import sqlite3, time
-c = sqlite3.connect("db", isolation_level=None)
-c.execute("BEGIN EXCLUSIVE")
-open("locked", "w").close()
-time.sleep(4)
-c.execute("ROLLBACK")
-PY
-locker=$!
-while [ ! -e locked ]; do sleep 0.1; done
+hold_lock db 4 EXCLUSIVE
 check_exit 4 "a store locked past --wait is exit 4" \
 	userimp import -d db --wait 1 ann.csv
 check_grep -F "and says it is locked" "locked" err

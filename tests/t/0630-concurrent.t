@@ -60,16 +60,8 @@ check_same "each recorded its job" \
 "a.csv|ok|3000
 b.csv|ok|3000"
 # a writer holds the store: --wait 0 gives up at once, writing nothing
-/usr/bin/python3 - <<'PY' &
-import sqlite3, time
-c = sqlite3.connect("db", isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open("held", "w").close()
-time.sleep(3)
-c.execute("ROLLBACK")
-PY
-holder=$!
-while [ ! -e held ]; do sleep 0.1; done
+hold_lock db 3 IMMEDIATE
+holder=$locker
 sum_before=$(sha256sum db)
 printf 'Username,Password,Email,First Name,Last Name\n%s\n' \
 	'cc,Sekret444,cc@example.com,Cee,Mine' > cc.csv

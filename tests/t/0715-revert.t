@@ -198,17 +198,7 @@ check_same "he is back with his group, value and the label still there" \
 
 # --- a locked store
 n=$(last_job)
-rm -f ready
-/usr/bin/python3 - <<'PY' &
-import sqlite3, time
-c = sqlite3.connect("db", isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open("ready", "w").close()
-time.sleep(6)
-c.execute("ROLLBACK")
-PY
-locker=$!
-while [ ! -e ready ]; do sleep 0.1; done
+hold_lock db 6 IMMEDIATE
 userimp user -q -d db --wait 0 disable alice 2>/dev/null
 check_same "a locked store: userimp user exits 4" "$?" 4
 check_exit 4 "jobs revert --wait 0 on a locked store: exit 4" \

@@ -3,13 +3,6 @@
 # removed, imported from a file; names checked; the store's schema 3.
 cd "${0%/*}" && . ../lib.sh && plan 160
 
-# json_ok PY: run the python3 assertions PY on the JSON document in ./out
-json_ok() {
-	/usr/bin/python3 -c "import json
-d = json.load(open('out'))
-$1"
-}
-
 # in_group USER: the names of the groups USER is in, by type id
 in_group() {
 	sql db "select group_concat(g.name, ',') from (select g.name from
@@ -281,17 +274,7 @@ check_exit 3 "a repeated column" userimp groups -d db import twice.csv
 check_exit 3 "a file that is not there" userimp groups -d db import none.csv
 
 # --- a locked store
-rm -f ready
-/usr/bin/python3 - <<'PY' &
-import sqlite3, time
-c = sqlite3.connect("db", isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open("ready", "w").close()
-time.sleep(5)
-c.execute("ROLLBACK")
-PY
-locker=$!
-while [ ! -e ready ]; do sleep 0.1; done
+hold_lock db 5 IMMEDIATE
 check_exit 4 "add on a locked store, --wait 0: exit 4" \
 	userimp groups -d db --wait 0 add region Locked
 check_grep -F "says so" "locked by another process" err

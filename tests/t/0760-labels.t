@@ -3,13 +3,6 @@
 # ':'; a removal refused while users carry the label.
 cd "${0%/*}" && . ../lib.sh && plan 55
 
-# json_ok PY: run the python3 assertions PY on the JSON document in ./out
-json_ok() {
-	/usr/bin/python3 -c "import json
-d = json.load(open('out'))
-$1"
-}
-
 # --- a store that is not there
 check_exit 0 "list on no store" userimp labels -d db
 check_same "prints nothing" "$(cat out)" ""
@@ -102,17 +95,7 @@ check_same "alice keeps her other label" \
 	"$(sql db 'select count(*) from user_labels where user_id = 1')" 1
 
 # --- a locked store
-rm -f ready
-/usr/bin/python3 - <<'PY' &
-import sqlite3, time
-c = sqlite3.connect("db", isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open("ready", "w").close()
-time.sleep(5)
-c.execute("ROLLBACK")
-PY
-locker=$!
-while [ ! -e ready ]; do sleep 0.1; done
+hold_lock db 5 IMMEDIATE
 check_exit 4 "add on a locked store, --wait 0: exit 4" \
 	userimp labels -d db --wait 0 add Locked
 check_exit 4 "remove on a locked store" \

@@ -3,13 +3,6 @@
 # that clash with built-in columns, group types or each other refused.
 cd "${0%/*}" && . ../lib.sh && plan 59
 
-# json_ok PY: run the python3 assertions PY on the JSON document in ./out
-json_ok() {
-	/usr/bin/python3 -c "import json
-d = json.load(open('out'))
-$1"
-}
-
 # --- a store that is not there
 check_exit 0 "list on no store" userimp fields -d db
 check_same "prints nothing" "$(cat out)" ""
@@ -101,17 +94,7 @@ assert d["action"] == "remove" and d["entries"][0]["users"] == 2, d'
 check_same "the values are gone" "$(sql db 'select count(*) from user_values')" 0
 
 # --- a locked store
-rm -f ready
-/usr/bin/python3 - <<'PY' &
-import sqlite3, time
-c = sqlite3.connect("db", isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open("ready", "w").close()
-time.sleep(5)
-c.execute("ROLLBACK")
-PY
-locker=$!
-while [ ! -e ready ]; do sleep 0.1; done
+hold_lock db 5 IMMEDIATE
 check_exit 4 "add on a locked store, --wait 0: exit 4" \
 	userimp fields -d db --wait 0 add x --type text
 kill "$locker" 2>/dev/null

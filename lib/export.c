@@ -110,6 +110,23 @@ type_header(const char *name)
 	return h;
 }
 
+/*
+ * The column of a group type: its name, or "<name> group" when a built-in
+ * field has the name (company), which import reads the same way.
+ */
+static char *
+group_column(const char *type)
+{
+	char *s;
+	int active;
+
+	if (uimp_field_lookup(type, &active) < 0)
+		return strdup(type);
+	if ((s = malloc(strlen(type) + 7)) != NULL)
+		sprintf(s, "%s group", type);
+	return s;
+}
+
 /* The rule and example of the custom field f, for the template. */
 static int
 field_rule(const struct dir_field *f, struct dircol *c)
@@ -218,8 +235,8 @@ dir_load(struct uimp_db *db, int tmpl, struct dir *d, struct uimp_err *e)
 	for (i = 0; i < d->ntypes; i++) {
 		c = &d->dc[i];
 		c->kind = DC_GROUP;
-		if ((c->name = strdup(d->types[i].name)) == NULL ||
-		    (c->header = type_header(d->types[i].name)) == NULL)
+		if ((c->name = group_column(d->types[i].name)) == NULL ||
+		    (c->header = type_header(c->name)) == NULL)
 			goto oom;
 		if (!tmpl)
 			continue;

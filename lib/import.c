@@ -654,6 +654,15 @@ lookup_extra(struct ctx *c, const char *header, struct xcol *xc)
 				xc->idx = i;
 				return 1;
 			}
+			/* "Company Group": the type company, which a
+			 * built-in field names too */
+			if (pass == 0 && len == strlen(n) + 5 &&
+			    strncmp(h, n, len - 5) == 0 &&
+			    strcmp(h + len - 5, "group") == 0) {
+				xc->kind = XK_GROUP;
+				xc->idx = i;
+				return 1;
+			}
 			if (pass == 0 && len == strlen(n) + 2 &&
 			    strncmp(h, n, len - 2) == 0 &&
 			    strcmp(h + len - 2, "id") == 0) {

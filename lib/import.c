@@ -1288,14 +1288,8 @@ read_header(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 		c->colof[f] = -1;
 	for (i = 0; i < c->ncols; i++) {
 		cell = &r->cells[i];
-		s = cell->text;
 		len = cell->len;
-		while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r' ||
-		    *s == '\n'))
-			s++, len--;
-		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-		    s[len - 1] == '\r' || s[len - 1] == '\n'))
-			len--;
+		s = trim(cell->text, &len);
 		if ((c->cols[i].header = strndup(s, len)) == NULL)
 			return nomem(e);
 		c->cols[i].x = -1;

@@ -233,3 +233,14 @@ xjson(const char *s)
 		err(EXIT_INTERNAL, "malloc");
 	return p;
 }
+
+void
+print_error_json(int rc, const struct uimp_err *e)
+{
+	char *w = xjson(e->where), *m = xjson(e->msg);
+
+	printf("  \"error\": {\"where\": %s, \"message\": %s, "
+	    "\"exit\": %d},\n", w, m, exit_for(rc));
+	free(w);
+	free(m);
+}

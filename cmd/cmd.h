@@ -80,6 +80,12 @@ void	print_finding(FILE *out, const struct uimp_finding *f);
  */
 void	print_finding_json(const struct uimp_finding *f, int first);
 
+/*
+ * Print the member "error" of a command's JSON document on stdout: where,
+ * message and the exit status for rc, and a comma after it.
+ */
+void	print_error_json(int rc, const struct uimp_err *e);
+
 /* Flush stdout and exit with code, or with EXIT_INTERNAL on a write error. */
 void	finish(int code) __attribute__((noreturn));
 

@@ -252,7 +252,6 @@ revert(long long id, int force)
 	struct uimp_summary sum;
 	struct uimp_err e;
 	int rc;
-	char *v, *w;
 
 	memset(&e, 0, sizeof(e));
 	memset(&sum, 0, sizeof(sum));
@@ -264,14 +263,8 @@ revert(long long id, int force)
 		printf("\n  ],\n");
 		if (sum.job)
 			printf("  \"revert_job\": %lld,\n", sum.job);
-		if (rc != UIMP_OK) {
-			v = xjson(e.msg);
-			w = xjson(e.where);
-			printf("  \"error\": {\"where\": %s, \"message\": %s, "
-			    "\"exit\": %d},\n", w, v, exit_for(rc));
-			free(v);
-			free(w);
-		}
+		if (rc != UIMP_OK)
+			print_error_json(rc, &e);
 		printf("  \"summary\": {\"removed\": %lu, \"restored\": %lu, "
 		    "\"brought_back\": %lu}\n}\n", sum.removed, sum.updated,
 		    sum.inserted);

@@ -442,14 +442,8 @@ run_import(int argc, char *argv[], int check)
 		printf("\n  ],\n");
 		if (sum.job)
 			printf("  \"job\": %lld,\n", sum.job);
-		if (rc != UIMP_OK) {
-			eq = xjson(e.msg);
-			end = xjson(e.where);
-			printf("  \"error\": {\"where\": %s, \"message\": %s, "
-			    "\"exit\": %d},\n", end, eq, exit_for(rc));
-			free(eq);
-			free(end);
-		}
+		if (rc != UIMP_OK)
+			print_error_json(rc, &e);
 		printf("  \"summary\": {\"rows\": %lu, \"inserted\": %lu, "
 		    "\"updated\": %lu, \"unchanged\": %lu, \"rejected\": %lu, "
 		    "\"passwords_kept\": %lu, \"warnings\": %lu, "

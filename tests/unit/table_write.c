@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "tap.h"
+#include "zip.h"
 
 static char tmpdir[64];
 
@@ -127,37 +128,6 @@ slurp(const char *path)
 		return NULL;
 	b[n] = '\0';
 	return b;
-}
-
-/* The part name of the zip at path, NUL-terminated; NULL if missing. */
-static char *
-zip_part(const char *path, const char *name)
-{
-	unzFile z;
-	unz_file_info info;
-	char *p = NULL;
-	int n;
-
-	if ((z = unzOpen(path)) == NULL)
-		return NULL;
-	if (unzLocateFile(z, name, 1) != UNZ_OK ||
-	    unzGetCurrentFileInfo(z, &info, NULL, 0, NULL, 0, NULL, 0) !=
-	    UNZ_OK || unzOpenCurrentFile(z) != UNZ_OK)
-		goto out;
-	if ((p = malloc(info.uncompressed_size + 1)) == NULL)
-		goto close;
-	n = unzReadCurrentFile(z, p, (unsigned)info.uncompressed_size);
-	if (n < 0 || (unsigned long)n != info.uncompressed_size) {
-		free(p);
-		p = NULL;
-		goto close;
-	}
-	p[n] = '\0';
-close:
-	unzCloseCurrentFile(z);
-out:
-	unzClose(z);
-	return p;
 }
 
 /* How many entries the temporary folder holds, . and .. aside. */

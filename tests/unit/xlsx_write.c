@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "tap.h"
+#include "zip.h"
 
 #define TX	UIMP_CELL_TEXT
 #define NU	UIMP_CELL_NUMBER
@@ -106,37 +107,6 @@ sheet_free(struct sheet *s)
 	for (r = 0; r < ROWS_MAX; r++)
 		for (c = 0; c < COLS_MAX; c++)
 			free(s->text[r][c]);
-}
-
-/* The part name of the zip at path, NUL-terminated; NULL if missing. */
-static char *
-zip_part(const char *path, const char *name)
-{
-	unzFile z;
-	unz_file_info info;
-	char *p = NULL;
-	int n;
-
-	if ((z = unzOpen(path)) == NULL)
-		return NULL;
-	if (unzLocateFile(z, name, 1) != UNZ_OK ||
-	    unzGetCurrentFileInfo(z, &info, NULL, 0, NULL, 0, NULL, 0) !=
-	    UNZ_OK || unzOpenCurrentFile(z) != UNZ_OK)
-		goto out;
-	if ((p = malloc(info.uncompressed_size + 1)) == NULL)
-		goto close;
-	n = unzReadCurrentFile(z, p, (unsigned)info.uncompressed_size);
-	if (n < 0 || (unsigned long)n != info.uncompressed_size) {
-		free(p);
-		p = NULL;
-		goto close;
-	}
-	p[n] = '\0';
-close:
-	unzCloseCurrentFile(z);
-out:
-	unzClose(z);
-	return p;
 }
 
 /* Whether the XML has a formula element, <f> or <f ...>. */

@@ -100,7 +100,19 @@ struct uimp_reader {
 	char		  sha[65];
 	int		  have_sha;
 	unsigned long long size;	/* bytes of the file (or its copy) */
+	struct readahead *ra;		/* the reading thread, or NULL */
 };
+
+/*
+ * readahead.c: run r->next on a thread of its own, rows handed over
+ * through a bounded ring of blocks.  Without a thread (none could be
+ * started) r->ra stays NULL and the caller reads in its own thread.
+ */
+int	readahead_start(struct uimp_reader *r, struct uimp_err *e);
+int	readahead_next(struct uimp_reader *r, const struct uimp_row **row,
+	    struct uimp_err *e);
+unsigned long long readahead_done(const struct uimp_reader *r);
+void	readahead_stop(struct uimp_reader *r);
 
 /* xlsx_read.c: fill r for the xlsx package at path (a real file). */
 int	xlsx_reader_init(struct uimp_reader *r, const char *path,

@@ -191,6 +191,8 @@ uimp_reader_open(struct uimp_reader **out, const char *path,
 	else
 		rc = csv_reader_init(r, real, path, opts->delimiter,
 		    opts->encoding, e);
+	if (rc == UIMP_OK && !opts->same_thread)
+		rc = readahead_start(r, e);
 out:
 	if (rc != UIMP_OK) {
 		uimp_reader_close(r);
@@ -204,6 +206,8 @@ int
 uimp_reader_next_row(struct uimp_reader *r, const struct uimp_row **row,
     struct uimp_err *e)
 {
+	if (r->ra)
+		return readahead_next(r, row, e);
 	return r->next(r, row, e);
 }
 
@@ -233,7 +237,7 @@ int
 uimp_reader_progress(const struct uimp_reader *r, unsigned long long *done,
     unsigned long long *total)
 {
-	*done = r->done;
+	*done = r->ra ? readahead_done(r) : r->done;
 	*total = r->total;
 	if (*total && *done > *total)
 		*done = *total;
@@ -254,6 +258,7 @@ uimp_reader_close(struct uimp_reader *r)
 {
 	if (r == NULL)
 		return UIMP_OK;
+	readahead_stop(r);
 	if (r->release)
 		r->release(r);
 	if (r->spool) {

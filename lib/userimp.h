@@ -137,6 +137,10 @@ struct uimp_read_opts {
 					 * UTF-8.  A byte order mark (UTF-8,
 					 * UTF-16, UTF-32) wins over it.  Not
 					 * for xlsx (UIMP_EINVAL) */
+	int		 same_thread;	/* read in the caller's thread: rows
+					 * come straight from the format, with
+					 * progress after each; else a reading
+					 * thread runs ahead of the caller */
 };
 
 struct uimp_reader;

@@ -58,7 +58,7 @@ static int
 dump_enc(const char *p, int delimiter, const char *encoding, struct buf *b,
     struct uimp_err *e)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL, 0 };
 	struct uimp_reader *r;
 	const struct uimp_row *row;
 	const struct uimp_cell *c;
@@ -325,7 +325,7 @@ test_faults(void)
 static void
 test_stream(void)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL, 0 };
 	struct uimp_reader *r;
 	const struct uimp_row *row;
 	struct uimp_err e;
@@ -432,8 +432,10 @@ test_progress(void)
 	unsigned long long done, total, last = 0;
 	int rc, grew = 1;
 
+	struct uimp_read_opts o = { .same_thread = 1 };
+
 	put("progress.csv", s, sizeof(s) - 1);
-	if (uimp_reader_open(&r, path, NULL, &e) != UIMP_OK) {
+	if (uimp_reader_open(&r, path, &o, &e) != UIMP_OK) {
 		ok(0, "progress: open: %s", e.msg);
 		return;
 	}
@@ -522,7 +524,7 @@ static void
 check_bad_text(const char *desc, const char *p, const char *given,
     const char *want)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL, 0 };
 	struct uimp_reader *r;
 	struct uimp_err e;
 
@@ -661,7 +663,7 @@ test_encoding_blocks(void)
 		/* a block holds whole units: the long field below */
 		{ "UTF-32BE", "UTF-32BE", "\xf0\x9f\x98\x80", 100 }
 	};
-	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL };
+	struct uimp_read_opts o = { UIMP_FORMAT_CSV, NULL, 0, NULL, 0 };
 	struct uimp_reader *r;
 	const struct uimp_row *row;
 	struct uimp_err e;

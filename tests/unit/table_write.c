@@ -69,7 +69,7 @@ write_table(const char *path, int secret, int replace, struct uimp_err *e)
 static void
 read_back(const char *path, int format, const char *what)
 {
-	struct uimp_read_opts ro = { 0, NULL, 0, NULL };
+	struct uimp_read_opts ro = { 0, NULL, 0, NULL, 0 };
 	struct uimp_reader *r = NULL;
 	const struct uimp_row *row;
 	struct uimp_err e;
@@ -338,7 +338,7 @@ test_abort(void)
 static void
 test_long(void)
 {
-	struct uimp_read_opts ro = { UIMP_FORMAT_XLSX, "Users", 0, NULL };
+	struct uimp_read_opts ro = { UIMP_FORMAT_XLSX, "Users", 0, NULL, 0 };
 	struct uimp_reader *r = NULL;
 	const struct uimp_row *row = NULL;
 	struct table_out *t;

@@ -82,7 +82,7 @@ parse_ref(const char *ref, size_t *col, unsigned long *row)
 static void
 get(const char *path, const char *sheet, const char *ref, struct got *g)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_XLSX, NULL, 0, NULL };
+	struct uimp_read_opts o = { UIMP_FORMAT_XLSX, NULL, 0, NULL, 0 };
 	struct uimp_reader *r;
 	struct uimp_err e;
 	const struct uimp_row *row;
@@ -148,7 +148,7 @@ static int
 readall(const char *path, const char *sheet, size_t *nrows,
     unsigned long *last, char *name, char *msg)
 {
-	struct uimp_read_opts o = { UIMP_FORMAT_XLSX, NULL, 0, NULL };
+	struct uimp_read_opts o = { UIMP_FORMAT_XLSX, NULL, 0, NULL, 0 };
 	struct uimp_reader *r;
 	struct uimp_err e;
 	const struct uimp_row *row;
@@ -901,8 +901,9 @@ test_built(void)
 		struct uimp_reader *r;
 		struct uimp_err e;
 		const struct uimp_row *row;
+		struct uimp_read_opts o = { .same_thread = 1 };
 
-		rc = uimp_reader_open(&r, p, NULL, &e);
+		rc = uimp_reader_open(&r, p, &o, &e);
 		if (rc == 0)
 			rc = uimp_reader_next_row(r, &row, &e);
 		ok(rc == 0 && row && row->ncells == 10 &&

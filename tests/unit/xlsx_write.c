@@ -52,7 +52,7 @@ struct sheet {
 static void
 sheet_read(struct sheet *s, const char *path, const char *name)
 {
-	struct uimp_read_opts ro = { UIMP_FORMAT_XLSX, NULL, 0, NULL };
+	struct uimp_read_opts ro = { UIMP_FORMAT_XLSX, NULL, 0, NULL, 0 };
 	struct uimp_reader *r = NULL;
 	const struct uimp_row *row;
 	struct uimp_err e;

@@ -31,6 +31,15 @@ enum stmt {
 	ST_COUNT
 };
 
+/*
+ * The users' unique secondary indexes, dropped and made again by a bulk
+ * load (db_bulk_indexes()).
+ */
+#define USERS_EMAIL_INDEX \
+	"CREATE UNIQUE INDEX users_email ON users (lower(email))"
+#define USERS_PHONE_INDEX \
+	"CREATE UNIQUE INDEX users_mobile_phone ON users (mobile_phone)"
+
 /* Every column of a users row as one JSON object: what revert restores. */
 #define USER_JSON "json_object('username', username, 'email', email, " \
 	"'password_hash', password_hash, 'first_name', first_name, " \
@@ -166,8 +175,8 @@ static const char schema_v1[] =
 	"  created_at TEXT NOT NULL,\n"
 	"  updated_at TEXT NOT NULL\n"
 	");\n"
-	"CREATE UNIQUE INDEX users_email ON users (lower(email));\n"
-	"CREATE UNIQUE INDEX users_mobile_phone ON users (mobile_phone);\n"
+	USERS_EMAIL_INDEX ";\n"
+	USERS_PHONE_INDEX ";\n"
 	"CREATE TABLE settings (\n"
 	"  key TEXT PRIMARY KEY,\n"
 	"  value TEXT NOT NULL\n"
@@ -280,6 +289,14 @@ static const char schema_v3[] =
 	");\n"
 	"CREATE INDEX user_values_field ON user_values (field_id);\n";
 
+/*
+ * Version 4: the users a user manages found through an index, so that
+ * removing users (jobs revert of a big import) checks the manager_id
+ * references of each in a look-up, not a scan of every user.
+ */
+static const char schema_v4[] =
+	"CREATE INDEX users_manager ON users (manager_id);\n";
+
 /* The group types schema_v3 seeds, by id from 1. */
 static const char *const seeded_types[] = {
 	"region", "city", "role", "position", "team", "appointment"
@@ -289,7 +306,7 @@ static const char *const seeded_types[] = {
 
 /* The schema of each version, applied in order from user_version up. */
 static const char *const migrations[UIMP_DB_SCHEMA] = {
-	schema_v1, schema_v2, schema_v3
+	schema_v1, schema_v2, schema_v3, schema_v4
 };
 
 struct setting {
@@ -877,6 +894,24 @@ db_commit(struct uimp_db *db, struct uimp_err *e)
 	if (rc != UIMP_OK)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/*
+ * A bulk load into the open write transaction: without the email and
+ * phone indexes while it inserts (a B-tree insert at a random place for
+ * each row and index, against one sort when they are made again).  The
+ * caller has checked every value against the store and the file, and a
+ * duplicate that got past that fails the making again, so the whole
+ * transaction rolls back.
+ */
+int
+db_bulk_indexes(struct uimp_db *db, int drop, struct uimp_err *e)
+{
+	if (drop)
+		return exec(db, "DROP INDEX users_email; "
+		    "DROP INDEX users_mobile_phone", "cannot write users", e);
+	return exec(db, USERS_EMAIL_INDEX "; " USERS_PHONE_INDEX,
+	    "cannot index the users' emails and phones", e);
 }
 
 int
@@ -1847,6 +1882,47 @@ prep_once(struct uimp_db *db, const char *text, sqlite3_stmt **st,
 		return dberr(db, rc, "cannot prepare a statement", e);
 	}
 	return UIMP_OK;
+}
+
+/*
+ * The changes of a job that inserted users, in one statement: within the
+ * write transaction every user with an id past after is the job's (a new
+ * row's id is one past the largest).
+ */
+int
+db_job_inserts(struct uimp_db *db, long long job, long long after,
+    const char *updated_at, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_once(db, "INSERT INTO job_changes (job_id, user_id, "
+	    "action, username, updated_at) SELECT ?1, id, 'insert', "
+	    "username, ?3 FROM users WHERE id > ?2 ORDER BY id", &st, e)))
+		return rc;
+	sqlite3_bind_int64(st, 1, job);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_text(st, 3, updated_at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? UIMP_OK : dberr(db, rc, "cannot write the "
+	    "job", e);
+}
+
+int
+db_max_user_id(struct uimp_db *db, long long *id, struct uimp_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prep_once(db, "SELECT coalesce(max(id), 0) FROM users", &st,
+	    e)))
+		return rc;
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? UIMP_OK : dberr(db, rc, "cannot read the "
+	    "store", e);
 }
 
 /*

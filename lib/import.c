@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "internal.h"
 
 #define BATCH		256	/* rows hashed together */
+#define BULK_MIN	10000	/* new users that make a bulk load */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
 #define SPOOL_BUF	(64UL << 10)	/* the spool's stdio buffer */
 #define GEN_MAX		1100	/* a generated password's buffer: the
@@ -27,11 +29,19 @@
 
 enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
 
-/* A set of folded keys with the row that first held each. */
+/*
+ * A set of folded keys with the row that first held each: the keys one
+ * after another in an arena, and an open-addressing table of 8-byte
+ * slots, so that a million keys cost their bytes and 16 MiB.
+ */
+struct kslot {
+	uint32_t	 off;		/* offset + 1 into arena, 0: free */
+	uint32_t	 row;
+};
+
 struct keyset {
 	struct buf	 arena;
-	size_t		*off;		/* slot: offset + 1 into arena, 0: free */
-	unsigned long	*row;
+	struct kslot	*slot;
 	size_t		 cap, n;
 };
 
@@ -142,7 +152,7 @@ struct ctx {
 	char				**xstored; /* a user's, as load_extras()
 						 * gives them */
 	struct keyset			 groups; /* lookups: type and name to
-						 * id, ULONG_MAX: none */
+						 * id, UINT32_MAX: none */
 
 	struct mref			*mrefs;	/* rows naming a manager */
 	size_t				 nmrefs, capmrefs, mcursor;
@@ -181,6 +191,9 @@ struct ctx {
 						 * key (--block-missing) */
 	unsigned long			 spooled; /* rows to write */
 	unsigned long			 users;	/* in the store before */
+	unsigned long			 to_insert; /* rows planned as new */
+	unsigned long			 to_update; /* ... as changes */
+	long long			 maxid;	/* the largest user id before */
 	struct uimp_progress		 prog;
 };
 
@@ -234,50 +247,49 @@ hashstr(const char *s)
 
 /*
  * Add key (already folded) first seen at row; if it is there already,
- * *first gets the row that holds it and nothing is added.
+ * *first gets the row that holds it and nothing is added.  The arena's
+ * offsets and the rows are 32-bit: past 4 GiB of keys, or a row number
+ * past 4294967295, the set says it is out of memory.
  */
 static int
 keyset_add(struct keyset *k, const char *key, unsigned long row,
     unsigned long *first)
 {
-	size_t i, j, ncap, *noff;
-	unsigned long *nrow;
+	struct kslot *ns;
+	size_t i, j, ncap, len = strlen(key) + 1;
 
 	*first = 0;
+	if (row > UINT32_MAX || k->arena.len + len > UINT32_MAX - 1)
+		return UIMP_ENOMEM;
 	if (k->n * 2 >= k->cap) {
 		ncap = k->cap ? k->cap * 2 : 1024;
-		if ((noff = calloc(ncap, sizeof(*noff))) == NULL ||
-		    (nrow = calloc(ncap, sizeof(*nrow))) == NULL) {
-			free(noff);
+		if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
 			return UIMP_ENOMEM;
-		}
 		for (i = 0; i < k->cap; i++) {
-			if (k->off[i] == 0)
+			if (k->slot[i].off == 0)
 				continue;
-			j = hashstr(k->arena.s + k->off[i] - 1) & (ncap - 1);
-			while (noff[j])
+			j = hashstr(k->arena.s + k->slot[i].off - 1) &
+			    (ncap - 1);
+			while (ns[j].off)
 				j = (j + 1) & (ncap - 1);
-			noff[j] = k->off[i];
-			nrow[j] = k->row[i];
+			ns[j] = k->slot[i];
 		}
-		free(k->off);
-		free(k->row);
-		k->off = noff;
-		k->row = nrow;
+		free(k->slot);
+		k->slot = ns;
 		k->cap = ncap;
 	}
 	i = hashstr(key) & (k->cap - 1);
-	while (k->off[i]) {
-		if (strcmp(k->arena.s + k->off[i] - 1, key) == 0) {
-			*first = k->row[i];
+	while (k->slot[i].off) {
+		if (strcmp(k->arena.s + k->slot[i].off - 1, key) == 0) {
+			*first = k->slot[i].row;
 			return UIMP_OK;
 		}
 		i = (i + 1) & (k->cap - 1);
 	}
-	k->off[i] = k->arena.len + 1;
-	k->row[i] = row;
+	k->slot[i].off = (uint32_t)k->arena.len + 1;
+	k->slot[i].row = (uint32_t)row;
 	k->n++;
-	return buf_add(&k->arena, key, strlen(key) + 1);
+	return buf_add(&k->arena, key, len);
 }
 
 /* The row that holds key (folded) in k, or 0. */
@@ -288,10 +300,10 @@ keyset_has(const struct keyset *k, const char *key)
 
 	if (k->cap == 0)
 		return 0;
-	for (i = hashstr(key) & (k->cap - 1); k->off[i];
+	for (i = hashstr(key) & (k->cap - 1); k->slot[i].off;
 	    i = (i + 1) & (k->cap - 1))
-		if (strcmp(k->arena.s + k->off[i] - 1, key) == 0)
-			return k->row[i];
+		if (strcmp(k->arena.s + k->slot[i].off - 1, key) == 0)
+			return k->slot[i].row;
 	return 0;
 }
 
@@ -299,8 +311,7 @@ static void
 keyset_release(struct keyset *k)
 {
 	buf_release(&k->arena);
-	free(k->off);
-	free(k->row);
+	free(k->slot);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -736,13 +747,14 @@ group_lookup(struct ctx *c, const struct dir_type *t, const char *name,
 		return nomem(e);
 	fold(c->tmp.s);
 	if ((hit = keyset_has(&c->groups, c->tmp.s)) != 0) {
-		*gid = hit == ULONG_MAX ? 0 : (long long)hit;
+		*gid = hit == UINT32_MAX ? 0 : (long long)hit;
 		return UIMP_OK;
 	}
 	if ((rc = db_group_find(c->db, t->id, name, gid, e)) != UIMP_OK)
 		return rc;
-	if (keyset_add(&c->groups, c->tmp.s, *gid ? (unsigned long)*gid :
-	    ULONG_MAX, &first))
+	/* an id past the cache's 32 bits is looked up every time */
+	if (*gid < UINT32_MAX && keyset_add(&c->groups, c->tmp.s,
+	    *gid ? (unsigned long)*gid : UINT32_MAX, &first))
 		return nomem(e);
 	return UIMP_OK;
 }
@@ -2471,6 +2483,10 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	}
 	if (kept)
 		c->sum->passwords_kept++;
+	if (r->action == ACT_INSERT)
+		c->to_insert++;
+	else if (r->action == ACT_UPDATE)
+		c->to_update++;
 	if (c->check)
 		count(c, r);
 	/* hash only what will be stored */
@@ -2628,12 +2644,10 @@ write:
 	    r->action == ACT_UPDATE);
 	if (sp && (rc = db_savepoint(c->db, e)) != UIMP_OK)
 		return rc;
-	if (r->action == ACT_INSERT) {
+	if (r->action == ACT_INSERT)
+		/* its job_changes row comes with the others' (commit_run) */
 		rc = db_user_insert(c->db, &out, hash, c->now, &id, &we);
-		if (rc == UIMP_OK)
-			rc = db_job_change(c->db, c->sum->job, id, CH_INSERT,
-			    c->now, &we);
-	} else if (r->action == ACT_UPDATE) {
+	else if (r->action == ACT_UPDATE) {
 		/* the row as it was, for jobs revert, then the change */
 		rc = db_job_change(c->db, c->sum->job, out.id, CH_UPDATE,
 		    c->now, &we);
@@ -3270,7 +3284,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	const struct uimp_import_opts *o = c->o;
 	struct uimp_err why;
 	unsigned long sent;
-	int rc, version, aborted = 0, refused = 0;
+	int rc, version, aborted = 0, refused = 0, bulk;
 
 	memset(&why, 0, sizeof(why));
 	if ((rc = db_begin(c->db, e)) != UIMP_OK)
@@ -3283,11 +3297,27 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	if ((rc = record_job(c, "running", sha, sheet, e)) != UIMP_OK ||
 	    (rc = db_user_count(c->db, &c->users, e)) != UIMP_OK)
 		return rc;
-	if (keeping(c) && (rc = commit_rows(c, &aborted, e)) != UIMP_OK)
+	/*
+	 * Many new users and no changes, planned against the store as it
+	 * still is: the email and phone indexes are made again once, after
+	 * the inserts (which look nothing up), not kept at every row.
+	 */
+	bulk = keeping(c) && c->plans_hold && c->to_update == 0 &&
+	    c->to_insert >= BULK_MIN && c->to_insert >= c->users;
+	if (bulk && (rc = db_bulk_indexes(c->db, 1, e)) != UIMP_OK)
+		return rc;
+	if ((rc = db_max_user_id(c->db, &c->maxid, e)) != UIMP_OK)
+		return rc;
+	if (keeping(c) && ((rc = commit_rows(c, &aborted, e)) != UIMP_OK ||
+	    (rc = db_job_inserts(c->db, c->sum->job, c->maxid, c->now, e)) !=
+	    UIMP_OK))
 		return rc;
 	if ((c->sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP)) ||
 	    c->stop)
 		aborted = 1;
+	/* an aborted run rolls back, indexes and all (restart()) */
+	if (bulk && !aborted && (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK)
+		return rc;
 	if (!aborted && (rc = apply_managers(c, e)) != UIMP_OK)
 		return rc;
 	if (!aborted && (o->flags & UIMP_IMPORT_BLOCK_MISSING)) {

@@ -357,6 +357,10 @@ int	db_begin(struct uimp_db *db, struct uimp_err *e);
  * its writes kept, or undone (undo).
  */
 int	db_savepoint(struct uimp_db *db, struct uimp_err *e);
+int	db_bulk_indexes(struct uimp_db *db, int drop, struct uimp_err *e);
+int	db_max_user_id(struct uimp_db *db, long long *id, struct uimp_err *e);
+int	db_job_inserts(struct uimp_db *db, long long job, long long after,
+	    const char *updated_at, struct uimp_err *e);
 int	db_savepoint_end(struct uimp_db *db, int undo, struct uimp_err *e);
 int	db_commit(struct uimp_db *db, struct uimp_err *e);
 void	db_rollback(struct uimp_db *db);

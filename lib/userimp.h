@@ -455,7 +455,7 @@ int	uimp_db_open(struct uimp_db **out, const char *path, int flags,
 int	uimp_db_close(struct uimp_db *db);
 
 /* The schema version this library writes. */
-#define UIMP_DB_SCHEMA	3
+#define UIMP_DB_SCHEMA	4
 
 /*
  * Read the setting key into *value (a new string, free()d by the caller;

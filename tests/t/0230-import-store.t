@@ -7,7 +7,7 @@ printf '%s\n' 'Username,Password,Email,First Name,Last Name' \
 	'ann,FirstPass1,ann@example.com,Ann,Lee' > ann.csv
 (umask 022 && new_store db)
 check_same "the store is created 0600" "$(stat -c %a db)" 600
-check_same "its schema version is set" "$(sql db 'pragma user_version')" 3
+check_same "its schema version is set" "$(sql db 'pragma user_version')" 4
 check_same "journal mode is the rollback journal" \
 	"$(sql db 'pragma journal_mode')" delete
 check_exit 0 "import into it" userimp import -d db ann.csv
@@ -68,7 +68,7 @@ check_same "integrity" "$(sql kill.db 'pragma integrity_check')" ok
 # a store of schema version 1 moves to version 2 by itself, data kept
 sqlite3 v1.db < "$TESTS/fixtures/store-v1.sql"
 check_exit 0 "import into a version 1 store" userimp import -d v1.db ann.csv
-check_same "it is version 3 now" "$(sql v1.db 'pragma user_version')" 3
+check_same "it is version 4 now" "$(sql v1.db 'pragma user_version')" 4
 check_same "its users are kept, the new one added" \
 	"$(sql v1.db 'select username from users order by id')" "old
 ann"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # userimp groups: group types and their groups, listed, added, renamed,
-# removed, imported from a file; names checked; the store's schema 3.
+# removed, imported from a file; names checked; the store's schema 4.
 cd "${0%/*}" && . ../lib.sh && plan 160
 
 # in_group USER: the names of the groups USER is in, by type id
@@ -54,8 +54,8 @@ printf 'Username,Password,Email,First Name,Last Name\n%s\n%s\n%s\n' \
 	'bob,Sekret222,bob@example.com,Bob,Ray' \
 	'carol,Sekret333,carol@example.com,Carol,Kim' > users.csv
 userimp import -q -d db users.csv
-check_same "the store is at schema version 3" \
-	"$(sql db 'pragma user_version')" 3
+check_same "the store is at schema version 4" \
+	"$(sql db 'pragma user_version')" 4
 check_exit 0 "add two regions" userimp groups -d db add region North South
 check_grep -F "one line each" \
 	"userimp-groups: added group 'North' of type 'region' (id 1)" err
@@ -284,13 +284,13 @@ check_exit 0 "list still reads" userimp groups -d db --wait 0 types
 kill "$locker" 2>/dev/null
 wait "$locker" 2>/dev/null
 
-# --- an older store moves to schema 3 by itself, its data kept
+# --- an older store moves to schema 4 by itself, its data kept
 sqlite3 v1.db < "$TESTS/fixtures/store-v1.sql"
 check_exit 0 "types read a version 1 store" userimp groups -d v1.db types
 check_same "as the seeded ones" "$(wc -l < out | tr -d ' ')" 6
 check_same "leaving it at version 1" "$(sql v1.db 'pragma user_version')" 1
 check_exit 0 "add to a version 1 store" userimp groups -d v1.db -q add city Oslo
-check_same "it is version 3 now" "$(sql v1.db 'pragma user_version')" 3
+check_same "it is version 4 now" "$(sql v1.db 'pragma user_version')" 4
 check_same "its user and job are kept" \
 	"$(sql v1.db 'select username from users; select file from jobs')" \
 	"old

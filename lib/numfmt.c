@@ -185,6 +185,16 @@ numfmt_parse(const char *s, size_t len, double *v)
 	}
 	if (i != len)
 		return -1;
+	/* a whole number of up to 15 digits is exact as a double */
+	if (digits <= 15 && memchr(s, '.', len) == NULL &&
+	    memchr(s, 'e', len) == NULL && memchr(s, 'E', len) == NULL) {
+		long long n = 0;
+
+		for (i = s[0] == '+' || s[0] == '-'; i < len; i++)
+			n = n * 10 + (s[i] - '0');
+		*v = s[0] == '-' ? -(double)n : (double)n;
+		return 0;
+	}
 	/* strtod() reads the locale's decimal point. */
 	dp = localeconv()->decimal_point;
 	for (i = j = 0; i < len; i++)
@@ -197,6 +207,37 @@ numfmt_parse(const char *s, size_t len, double *v)
 	if (!isfinite(*v))
 		return -1;
 	return 0;
+}
+
+/* n in decimal, as "%lld" would write it */
+static void
+whole(long long n, char *out, size_t outsz)
+{
+	char tmp[24];
+	unsigned long long u = n < 0 ? -(unsigned long long)n :
+	    (unsigned long long)n;
+	size_t i = sizeof(tmp), k = 0;
+
+	do
+		tmp[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		tmp[--i] = '-';
+	if (outsz == 0)
+		return;
+	while (i < sizeof(tmp) && k + 1 < outsz)
+		out[k++] = tmp[i++];
+	out[k] = '\0';
+}
+
+/* v (0 to 9999) in width digits at p */
+static void
+put_digits(char *p, int v, int width)
+{
+	while (width-- > 0) {
+		p[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
 }
 
 void
@@ -212,7 +253,7 @@ numfmt_number(double v, char *out, size_t outsz)
 		return;
 	}
 	if (fabs(v) < 1e15 && v == floor(v)) {
-		snprintf(out, outsz, "%.0f", v);
+		whole((long long)v, out, outsz);
 		return;
 	}
 	/* 15 significant digits: d.dddddddddddddde[+-]X */
@@ -318,7 +359,15 @@ render(long long day, long long sod, long long elapsed, int kind, char *out,
 	switch (kind) {
 	case NUMFMT_DATE:
 		civil(day, &y, &m, &d);
-		snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
+		if (y >= 0 && y <= 9999 && outsz >= 11) {
+			put_digits(out, y, 4);
+			out[4] = '-';
+			put_digits(out + 5, m, 2);
+			out[7] = '-';
+			put_digits(out + 8, d, 2);
+			out[10] = '\0';
+		} else
+			snprintf(out, outsz, "%04d-%02d-%02d", y, m, d);
 		break;
 	case NUMFMT_DATETIME:
 		civil(day, &y, &m, &d);

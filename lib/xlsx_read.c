@@ -922,6 +922,20 @@ on_xmldecl(void *ud, const XML_Char *version, const XML_Char *encoding,
 	    "UTF-16", name);
 }
 
+/* The line ends in n bytes at p. */
+static unsigned long
+lines(const unsigned char *p, size_t n)
+{
+	const unsigned char *q, *end = p + n;
+	unsigned long k = 0;
+
+	while (p < end && (q = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		k++;
+		p = q + 1;
+	}
+	return k;
+}
+
 /*
  * Expat keeps a token whole in its buffer until its end, so a tag, comment
  * or processing instruction of a gigabyte would take a gigabyte.  The
@@ -934,8 +948,9 @@ static int
 scan_tags(struct ctx *c, const unsigned char *p, size_t n)
 {
 	char where[128];
+	const unsigned char *q;
 	unsigned u;
-	size_t i;
+	size_t i, k;
 
 	if (c->fed == 0 && n >= 2) {
 		if ((p[0] == 0xff && p[1] == 0xfe) ||
@@ -946,6 +961,38 @@ scan_tags(struct ctx *c, const unsigned char *p, size_t n)
 			c->enc = ENC_16BE;
 	}
 	for (i = 0; i < n; i++) {
+		/* UTF-8: text on to the next '<', a tag's plain bytes at once */
+		if (c->enc == ENC_8 && c->state == SCAN_OUT) {
+			q = memchr(p + i, '<', n - i);
+			k = q ? (size_t)(q - p) : n;
+			c->line += lines(p + i, k - i);
+			if (q == NULL)
+				break;
+			c->state = SCAN_LT;
+			c->run = 0;
+			i = k;
+			continue;
+		}
+		if (c->enc == ENC_8 && c->state == SCAN_TAG) {
+			for (k = i; k < n && p[k] != '>' && p[k] != '"' &&
+			    p[k] != '\'' && p[k] != '\n'; k++)
+				;
+			if ((c->run += k - i) > TAG_MAX)
+				goto too_long;
+			if (k == n)
+				break;
+			i = k;
+		}
+		if (c->enc == ENC_8 && c->state == SCAN_QUOTE) {
+			for (k = i; k < n && p[k] != c->quote && p[k] != '\n';
+			    k++)
+				;
+			if ((c->run += k - i) > TAG_MAX)
+				goto too_long;
+			if (k == n)
+				break;
+			i = k;
+		}
 		if (c->enc == ENC_8)
 			u = p[i];
 		else if ((c->fed + i) % 2 == 0) {
@@ -1004,17 +1051,16 @@ scan_tags(struct ctx *c, const unsigned char *p, size_t n)
 			c->seq = u == ']' ? c->seq + 1 : 0;
 			continue;
 		}
-		if (++c->run > TAG_MAX) {
-			snprintf(where, sizeof(where), "%s:%lu", c->part,
-			    c->line);
-			c->status = UIMP_EXLSX;
-			return uimp_err_set(c->e, UIMP_EXLSX, 0, where, "a tag "
-			    "or comment longer than 1048576 characters: "
-			    "refused");
-		}
+		if (++c->run > TAG_MAX)
+			goto too_long;
 	}
 	c->fed += n;
 	return UIMP_OK;
+too_long:
+	snprintf(where, sizeof(where), "%s:%lu", c->part, c->line);
+	c->status = UIMP_EXLSX;
+	return uimp_err_set(c->e, UIMP_EXLSX, 0, where, "a tag or comment "
+	    "longer than 1048576 characters: refused");
 }
 
 /* A new parser for c, with every guard on; on failure c->p is NULL. */

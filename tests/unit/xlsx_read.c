@@ -1084,6 +1084,16 @@ test_limits(void)
 	mkbook(p, data, NULL, NULL, NULL, "");
 	FAILS(p, NULL, "xl/worksheets/sheet1.xml:2: a tag or comment longer "
 	    "than 1048576 characters: refused");
+	/* a tag of blanks, no quote in it, on line 6 */
+	for (i = 0; i < 2 << 20; i++)
+		big[i] = big[i] < 'n' ? ' ' : '\t';
+	sprintf(data, "\n<a\nb='1\n'>x\ny</a><c %s/>", big);
+	p = T("hugeblank.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "xl/worksheets/sheet1.xml:6: a tag or comment longer "
+	    "than 1048576 characters: refused");
+	free(big);
+	big = noise(2 << 20);
 	/* what ends a tag elsewhere does not end a comment */
 	for (i = 1; i < 40; i++)
 		memcpy(big + i * 50000, "<>'\"?>", 6);

@@ -5,6 +5,7 @@
 #ifndef USERIMP_INTERNAL_H
 #define USERIMP_INTERNAL_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include "userimp.h"
 
@@ -101,6 +102,10 @@ struct uimp_reader {
 	int		  have_sha;
 	unsigned long long size;	/* bytes of the file (or its copy) */
 	struct readahead *ra;		/* the reading thread, or NULL */
+	int		  digest_fd;	/* a named file's, while its digest
+					 * thread runs; else -1 */
+	pthread_t	  digest_tid;
+	unsigned long long digest_off;	/* bytes digested */
 };
 
 /*

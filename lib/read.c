@@ -5,11 +5,13 @@
 #define _GNU_SOURCE	/* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -26,12 +28,101 @@ ending(const char *path)
 }
 
 /*
- * Read the whole file once for its digest and first bytes; with stdin,
- * copy it to a temporary file (mode 0600) on the way.
+ * The digest of a named file, on a thread of its own: the format's reader
+ * and the caller need not wait for a pass over the whole file first.
+ */
+static void *
+digest(void *arg)
+{
+	struct uimp_reader *r = arg;
+	unsigned char buf[1 << 16], d[32];
+	struct sha256 c;
+	ssize_t n;
+
+	sha256_init(&c);
+	while ((n = pread(r->digest_fd, buf, sizeof(buf), (off_t)r->digest_off))
+	    != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		sha256_update(&c, buf, (size_t)n);
+		r->digest_off += (unsigned long long)n;
+	}
+	explicit_bzero(buf, sizeof(buf));	/* cells, passwords too */
+	if (n == 0) {
+		sha256_final(&c, d);
+		sha256_hex(d, r->sha);
+		r->have_sha = 1;
+	}
+	return NULL;
+}
+
+/* Wait for the digest thread, if there is one. */
+static void
+digest_join(struct uimp_reader *r)
+{
+	if (r->digest_fd == -1)
+		return;
+	pthread_join(r->digest_tid, NULL);
+	close(r->digest_fd);
+	r->digest_fd = -1;
+}
+
+static int	copy_in(struct uimp_reader *, int, unsigned char *, size_t *,
+		    struct uimp_err *);
+
+/*
+ * A named file: its first bytes and size now, its digest on a thread
+ * (digest_join()); without a thread, the digest here.  A pipe or a
+ * device is copied like standard input.
  */
 static int
 scan(struct uimp_reader *r, const char *path, unsigned char *head,
     size_t *nhead, struct uimp_err *e)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	*nhead = 0;
+	if (strcmp(path, "-") == 0)
+		return copy_in(r, STDIN_FILENO, head, nhead, e);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot open");
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot read");
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		rc = copy_in(r, fd, head, nhead, e);
+		close(fd);
+		return rc;
+	}
+	if ((n = pread(fd, head, 8, 0)) == -1) {
+		close(fd);
+		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot read");
+	}
+	*nhead = (size_t)n;
+	r->size = (unsigned long long)st.st_size;
+	r->digest_fd = fd;
+	r->digest_off = 0;
+	if (pthread_create(&r->digest_tid, NULL, digest, r) != 0) {
+		digest(r);
+		close(fd);
+		r->digest_fd = -1;
+	}
+	return UIMP_OK;
+}
+
+/*
+ * Standard input, or a pipe given by name: copied from fd to a temporary
+ * file (mode 0600) for the format's reader, its digest and first bytes on
+ * the way.
+ */
+static int
+copy_in(struct uimp_reader *r, int fd, unsigned char *head, size_t *nhead,
+    struct uimp_err *e)
 {
 	static char buf[1 << 16];
 	struct sha256 c;
@@ -40,37 +131,32 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	unsigned long long total = 0;
 	ssize_t n;
 	size_t k;
-	int fd, out = -1, rc = UIMP_OK;
+	int out = -1, rc = UIMP_OK;
 
-	*nhead = 0;
-	if (strcmp(path, "-") == 0) {
-		if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
-			tmpdir = "/tmp";
-		if ((r->spool = malloc(strlen(tmpdir) + 32)) == NULL)
-			return uimp_err_set(e, UIMP_ENOMEM, 0, "-", "%s",
-			    uimp_strstatus(UIMP_ENOMEM));
-		sprintf(r->spool, "%s/userimp-stdin.XXXXXX", tmpdir);
-		if ((out = mkostemp(r->spool, O_CLOEXEC)) == -1 ||
-		    (r->spool_fd = dup(out)) == -1) {
-			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, r->spool,
-			    "cannot create a temporary file for standard input");
-			if (out != -1) {
-				unlink(r->spool);
-				close(out);
-			}
-			free(r->spool);
-			r->spool = NULL;
-			return rc;
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	if ((r->spool = malloc(strlen(tmpdir) + 32)) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, "-", "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	sprintf(r->spool, "%s/userimp-stdin.XXXXXX", tmpdir);
+	if ((out = mkostemp(r->spool, O_CLOEXEC)) == -1 ||
+	    (r->spool_fd = dup(out)) == -1) {
+		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, r->spool,
+		    "cannot create a temporary file for standard input");
+		if (out != -1) {
+			unlink(r->spool);
+			close(out);
 		}
-		/*
-		 * The copy holds passwords: unlinked at once, so that no kill
-		 * can leave it behind, and read again through /proc.
-		 */
-		unlink(r->spool);
-		sprintf(r->spool, "/proc/self/fd/%d", r->spool_fd);
-		fd = STDIN_FILENO;
-	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return uimp_err_set(e, UIMP_EIO, errno, path, "cannot open");
+		free(r->spool);
+		r->spool = NULL;
+		return rc;
+	}
+	/*
+	 * The copy holds passwords: unlinked at once, so that no kill can
+	 * leave it behind, and read again through /proc.
+	 */
+	unlink(r->spool);
+	sprintf(r->spool, "/proc/self/fd/%d", r->spool_fd);
 	sha256_init(&c);
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
@@ -84,10 +170,11 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 		if (n == 0)
 			break;
 		total += (unsigned long long)n;
-		if (out != -1 && total > SPOOL_MAX) {
+		if (total > SPOOL_MAX) {
 			rc = uimp_err_set(e, UIMP_EINPUT, 0, r->display,
-			    "standard input is larger than 2 GiB, the limit of "
-			    "its copy: refused; give the file by its name");
+			    "%s is larger than 2 GiB, the limit of its copy: "
+			    "refused; give a file by its name",
+			    fd == STDIN_FILENO ? "standard input" : "a pipe");
 			break;
 		}
 		sha256_update(&c, buf, (size_t)n);
@@ -96,16 +183,14 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 			k = (size_t)n;
 		memcpy(head + *nhead, buf, k);
 		*nhead += k;
-		if (out != -1 && write(out, buf, (size_t)n) != n) {
+		if (write(out, buf, (size_t)n) != n) {
 			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, tmpdir,
 			    "cannot write a copy of standard input");
 			break;
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));	/* it held cells, passwords too */
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (out != -1 && close(out) == -1 && rc == UIMP_OK)
+	if (close(out) == -1 && rc == UIMP_OK)
 		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, tmpdir,
 		    "cannot write a copy of standard input");
 	if (rc == UIMP_OK) {
@@ -176,6 +261,7 @@ uimp_reader_open(struct uimp_reader **out, const char *path,
 		return uimp_err_set(e, UIMP_ENOMEM, 0, path, "%s",
 		    uimp_strstatus(UIMP_ENOMEM));
 	r->display = path;
+	r->digest_fd = -1;
 	if ((rc = scan(r, path, head, &nhead, e)) != UIMP_OK)
 		goto out;
 	real = r->spool ? r->spool : path;
@@ -247,6 +333,7 @@ uimp_reader_progress(const struct uimp_reader *r, unsigned long long *done,
 int
 uimp_reader_sha256(struct uimp_reader *r, char hex[65])
 {
+	digest_join(r);
 	if (!r->have_sha)
 		return UIMP_EIO;
 	memcpy(hex, r->sha, 65);
@@ -259,6 +346,7 @@ uimp_reader_close(struct uimp_reader *r)
 	if (r == NULL)
 		return UIMP_OK;
 	readahead_stop(r);
+	digest_join(r);
 	if (r->release)
 		r->release(r);
 	if (r->spool) {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Import from xlsx: typed cells (numbers, booleans, dates, formulas,
 # errors), --sheet, stdin, and files that are no workbooks.
-cd "${0%/*}" && . ../lib.sh && plan 32
+cd "${0%/*}" && . ../lib.sh && plan 38
 
 new_store db
 tab=$(printf '\t')
@@ -79,6 +79,25 @@ printf 'Username,Title\ninl,Boss\n' > t.csv
 check_exit 0 "CSV on stdin" sh -c 'userimp import -d db - < t.csv'
 check_same "updated from stdin" \
 	"$(sql db "select title from users where username = 'inl'")" Boss
+
+# a pipe given by name (a FIFO, bash's <(...)) is copied like stdin
+mkfifo pipe.xlsx
+(cat inline.xlsx > pipe.xlsx &)
+check_exit 0 "xlsx through a named pipe" \
+	timeout 30 userimp import -d db pipe.xlsx
+check_grep -F "read whole" "pipe.xlsx: 1 row: 0 inserted, 1 updated" err
+printf 'Username,Title\ninl,Chief\n' > t2.csv
+mkfifo pipe.csv
+(cat t2.csv > pipe.csv &)
+check_exit 0 "CSV through a named pipe" timeout 30 userimp import -d db pipe.csv
+check_same "updated from the pipe" \
+	"$(sql db "select title from users where username = 'inl'")" Chief
+check_same "the job has the digest of the bytes that came through" \
+	"$(sql db 'select sha256 from jobs order by id desc limit 1')" \
+	"$(sha256sum < t2.csv | cut -c1-64)"
+check_same "a named file's digest too" \
+	"$(userimp import -q -d db t2.csv; sql db 'select sha256 from jobs
+	    order by id desc limit 1')" "$(sha256sum < t2.csv | cut -c1-64)"
 
 # files that are no workbooks
 printf 'PK\003\004garbage' > fake.xlsx

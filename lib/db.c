@@ -914,6 +914,16 @@ db_bulk_indexes(struct uimp_db *db, int drop, struct uimp_err *e)
 	    "cannot index the users' emails and phones", e);
 }
 
+/* At most kib KiB of page cache from now on (pages are taken as used). */
+int
+db_cache(struct uimp_db *db, int kib, struct uimp_err *e)
+{
+	char pragma[64];
+
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", kib);
+	return exec(db, pragma, "cannot set the page cache", e);
+}
+
 int
 db_savepoint(struct uimp_db *db, struct uimp_err *e)
 {

@@ -22,6 +22,8 @@
 
 #define BATCH		256	/* rows hashed together */
 #define BULK_MIN	10000	/* new users that make a bulk load */
+#define COMMIT_CACHE	65536	/* KiB of SQLite page cache at most for the
+				 * commit, in the room the read left */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
 #define SPOOL_BUF	(64UL << 10)	/* the spool's stdio buffer */
 #define GEN_MAX		1100	/* a generated password's buffer: the
@@ -3287,7 +3289,8 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	int rc, version, aborted = 0, refused = 0, bulk;
 
 	memset(&why, 0, sizeof(why));
-	if ((rc = db_begin(c->db, e)) != UIMP_OK)
+	if ((rc = db_cache(c->db, COMMIT_CACHE, e)) != UIMP_OK ||
+	    (rc = db_begin(c->db, e)) != UIMP_OK)
 		return rc;
 	if (c->planned) {
 		if ((rc = db_data_version(c->db, &version, e)) != UIMP_OK)
@@ -3369,7 +3372,7 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	struct uimp_reader *rd = NULL;
 	struct ctx c;
 	struct uimp_err re;
-	char sha[65] = "", hint[128];
+	char sha[65] = "", hint[128], *sheetcopy = NULL;
 	const char *sheet;
 	size_t i;
 	int rc, rrc, active;
@@ -3421,7 +3424,20 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		rc = resolve_managers(&c, e);
 	if (rd)
 		uimp_reader_sha256(rd, sha);
-	sheet = rd ? uimp_reader_sheet(rd) : NULL;
+	if (rd && uimp_reader_sheet(rd) &&
+	    (sheetcopy = strdup(uimp_reader_sheet(rd))) == NULL && rc == UIMP_OK)
+		rc = nomem(e);
+	sheet = sheetcopy;
+	/*
+	 * What the commit does not need goes before it: the reader (an xlsx
+	 * file's shared strings) and the sets that found repeats in the file.
+	 * The commit's page cache has the room.
+	 */
+	uimp_reader_close(rd);
+	rd = c.rd = NULL;
+	keyset_release(&c.names);
+	keyset_release(&c.emails);
+	keyset_release(&c.phones);
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO)
 		name_file(path, e);
 	if (c.check) {
@@ -3473,6 +3489,7 @@ out:
 	if (rc != UIMP_OK && rc != UIMP_EREFUSED && !c.committed)
 		sum->job = 0;
 	uimp_reader_close(rd);
+	free(sheetcopy);
 	ctx_release(&c);
 	uimp_db_close(c.db);
 	return rc;

@@ -23,7 +23,8 @@
 #define BATCH		256	/* rows hashed together */
 #define BULK_MIN	10000	/* new users that make a bulk load */
 #define COMMIT_CACHE	65536	/* KiB of SQLite page cache at most for the
-				 * commit, in the room the read left */
+				 * commit, in the room the read left: ... */
+#define COMMIT_ROW	64	/* ... bytes a row to write */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
 #define SPOOL_BUF	(64UL << 10)	/* the spool's stdio buffer */
 #define GEN_MAX		1100	/* a generated password's buffer: the
@@ -3273,6 +3274,19 @@ restart(struct ctx *c, struct uimp_err *e)
 }
 
 /*
+ * The commit's page cache in KiB: 64 bytes a row to write, less than the
+ * keys of the file that were let go, from SQLite's default 2000 KiB up.
+ */
+static int
+commit_cache(const struct ctx *c)
+{
+	unsigned long kib = c->spooled / (1024 / COMMIT_ROW);
+
+	return kib < 2000 ? 2000 : kib > COMMIT_CACHE ? COMMIT_CACHE :
+	    (int)kib;
+}
+
+/*
  * The store's part of a run whose rows were read: write them, block the
  * missing users, hold to --max-changes, record the job, and commit,
  * with the credentials file named just before the commit (removed if the
@@ -3289,7 +3303,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	int rc, version, aborted = 0, refused = 0, bulk;
 
 	memset(&why, 0, sizeof(why));
-	if ((rc = db_cache(c->db, COMMIT_CACHE, e)) != UIMP_OK ||
+	if ((rc = db_cache(c->db, commit_cache(c), e)) != UIMP_OK ||
 	    (rc = db_begin(c->db, e)) != UIMP_OK)
 		return rc;
 	if (c->planned) {

@@ -11,6 +11,9 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 PKG_CONFIG ?= pkg-config
 BUILD ?= build
+# One name for each object whoever runs make (the tests give an absolute
+# BUILD), so that the dependency files name the targets they are for.
+override BUILD := $(abspath $(BUILD))
 DEPS = expat minizip sqlite3 libargon2 libsodium xlsxwriter
 
 CFLAGS ?= -g -O2

@@ -1256,6 +1256,13 @@ db_user_update(struct uimp_db *db, const struct user *u, const char *hash,
 }
 
 int
+db_users_empty(struct uimp_db *db, int *empty, struct uimp_err *e)
+{
+	return query_int(db, "SELECT NOT EXISTS (SELECT 1 FROM users)",
+	    "cannot read the store", empty, e);
+}
+
+int
 db_user_count(struct uimp_db *db, unsigned long *n, struct uimp_err *e)
 {
 	int v, rc;

@@ -173,6 +173,8 @@ struct ctx {
 	int				 version; /* the store's data_version
 						 * when planning began */
 	int				 planned; /* version is set */
+	int				 empty;	/* the store had no user then:
+						 * nothing to look up */
 	unsigned long			 cells_kept; /* bytes in the job's rows */
 	int				 cells_full; /* no more cells kept */
 	int				 plans_hold; /* nobody wrote since */
@@ -1613,7 +1615,7 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 		    "own manager");
 	/* uniqueness against the other users in the store */
 	if (r->action == ACT_INSERT && c->key != UIMP_F_USERNAME &&
-	    out->v[UIMP_F_USERNAME]) {
+	    out->v[UIMP_F_USERNAME] && !c->empty) {
 		if ((rc = db_user_find(c->db, out->v[UIMP_F_USERNAME], 0,
 		    &c->other, &found, e)) != UIMP_OK)
 			return rc;
@@ -1626,7 +1628,7 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 			    " (the email)", c->other.v[UIMP_F_USERNAME],
 			    c->other.v[UIMP_F_EMAIL]);
 	}
-	if (r->action != ACT_UNCHANGED && out->v[UIMP_F_EMAIL] &&
+	if (r->action != ACT_UNCHANGED && out->v[UIMP_F_EMAIL] && !c->empty &&
 	    (st == NULL || !same(out->v[UIMP_F_EMAIL], st->v[UIMP_F_EMAIL]))) {
 		if ((rc = db_email_owner(c->db, out->v[UIMP_F_EMAIL], out->id,
 		    who, sizeof(who), e)) != UIMP_OK)
@@ -1637,7 +1639,7 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 			    "'%s'", who);
 	}
 	if (r->action != ACT_UNCHANGED && out->v[UIMP_F_MOBILE_PHONE] &&
-	    (st == NULL || !same(out->v[UIMP_F_MOBILE_PHONE],
+	    !c->empty && (st == NULL || !same(out->v[UIMP_F_MOBILE_PHONE],
 	    st->v[UIMP_F_MOBILE_PHONE]))) {
 		if ((rc = db_phone_owner(c->db, out->v[UIMP_F_MOBILE_PHONE],
 		    out->id, who, sizeof(who), e)) != UIMP_OK)
@@ -2146,8 +2148,8 @@ add_mref(struct ctx *c, const struct rec *r, const struct user *out,
 		c->mrefs = nm;
 		c->capmrefs = ncap;
 	}
-	if (mgr && (rc = db_email_owner(c->db, mgr, -1, who, sizeof(who),
-	    e)) != UIMP_OK)
+	if (mgr && !c->empty && (rc = db_email_owner(c->db, mgr, -1, who,
+	    sizeof(who), e)) != UIMP_OK)
 		return rc;
 	m = &c->mrefs[c->nmrefs];
 	memset(m, 0, sizeof(*m));
@@ -2445,13 +2447,19 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 		 */
 		if (c->reads == 0 && (rc = db_read_begin(c->db, e)))
 			return rc;
-		if (!c->planned && (rc = db_data_version(c->db, &c->version,
-		    e)) != UIMP_OK)
+		/*
+		 * A store with no user when planning begins has nothing to
+		 * look up; should another process add users meanwhile, the
+		 * commit sees the version change and plans again.
+		 */
+		if (!c->planned && ((rc = db_data_version(c->db, &c->version,
+		    e)) != UIMP_OK || (rc = db_users_empty(c->db, &c->empty,
+		    e)) != UIMP_OK))
 			return rc;
 		c->planned = 1;
 		if (++c->reads == BATCH)
 			end_read(c);
-		if ((rc = db_user_find(c->db, r->v[c->key],
+		if (!c->empty && (rc = db_user_find(c->db, r->v[c->key],
 		    c->key == UIMP_F_EMAIL, &c->stored, &found, e)))
 			return rc;
 		if ((rc = plan_row(c, r, found ? &c->stored : NULL, &out, e)))
@@ -3303,6 +3311,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	int rc, version, aborted = 0, refused = 0, bulk;
 
 	memset(&why, 0, sizeof(why));
+	c->empty = 0;	/* from now on every look-up is made */
 	if ((rc = db_cache(c->db, commit_cache(c), e)) != UIMP_OK ||
 	    (rc = db_begin(c->db, e)) != UIMP_OK)
 		return rc;

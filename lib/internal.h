@@ -364,6 +364,7 @@ int	db_begin(struct uimp_db *db, struct uimp_err *e);
 int	db_savepoint(struct uimp_db *db, struct uimp_err *e);
 int	db_bulk_indexes(struct uimp_db *db, int drop, struct uimp_err *e);
 int	db_cache(struct uimp_db *db, int kib, struct uimp_err *e);
+int	db_users_empty(struct uimp_db *db, int *empty, struct uimp_err *e);
 int	db_max_user_id(struct uimp_db *db, long long *id, struct uimp_err *e);
 int	db_job_inserts(struct uimp_db *db, long long job, long long after,
 	    const char *updated_at, struct uimp_err *e);

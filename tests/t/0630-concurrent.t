@@ -1,7 +1,7 @@
 #!/bin/sh
 # Another process writes between the planning of an import and its commit:
 # the commit plans again against what is there then.
-cd "${0%/*}" && . ../lib.sh && plan 16
+cd "${0%/*}" && . ../lib.sh && plan 21
 
 new_store db
 printf 'Username,Password,Email,First Name,Last Name\n%s\n' \
@@ -97,4 +97,41 @@ check_same "the user the other process made keeps its password" \
 check_same "the credentials file names nobody" "$(wc -l < gg-cred.csv)" 1
 check_grep "and no password counts as generated" \
 	'1 row: 0 inserted, 1 updated, 0 unchanged, 0 rejected \(job' err
+
+# an empty store when the rows are planned (nothing looked up), users
+# added by another process before the commit: the commit looks them up
+new_store empty.db
+userimp import -q -d empty.db /dev/null 2>/dev/null
+/usr/bin/python3 - <<'PY' &
+import sqlite3, time
+c = sqlite3.connect("empty.db", isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+for u, m in (("zz", "zz@other.example"), ("vv", "vv@other.example")):
+    c.execute("""INSERT INTO users (username, email, first_name, last_name,
+        created_at, updated_at) VALUES (?, ?, 'Their', 'User',
+        '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')""", (u, m))
+open("empty.ready", "w").close()
+time.sleep(3)
+c.execute("COMMIT")
+PY
+writer=$!
+while [ ! -e empty.ready ]; do sleep 0.1; done
+printf 'Username,Password,Email,First Name,Last Name\n%s\n%s\n%s\n' \
+	'zz,Sekret222,zz@example.com,Zed,Mine' \
+	'ww,Sekret555,VV@other.example,Dub,Mine' \
+	'uu,Sekret666,uu@example.com,You,Mine' > three.csv
+check_exit 1 "planned on an empty store, committed on a full one" \
+	userimp import -d empty.db --wait 20 --on-error skip -v three.csv
+wait $writer
+check_grep -F "zz is found at the commit and updated" \
+	"three.csv:2: updated 'zz'" err
+check_grep -F "vv's email is found taken at the commit" \
+	"three.csv:3:Email: already used by user 'vv'" err
+check_grep -F "uu is inserted" "three.csv:4: inserted 'uu'" err
+check_same "four users: zz with the file's email, vv, uu; integrity ok" \
+	"$(sql empty.db "select group_concat(username || ' ' || email, ', ')
+	    from (select * from users order by username)";
+	   sql empty.db 'pragma integrity_check')" \
+	"uu uu@example.com, vv vv@other.example, zz zz@example.com
+ok"
 test_done

@@ -1255,6 +1255,22 @@ db_user_update(struct uimp_db *db, const struct user *u, const char *hash,
 	return step_write(db, st, e);
 }
 
+/* Whether any user has a group, a label, a custom field's value. */
+int
+db_dir_used(struct uimp_db *db, int *groups, int *labels, int *values,
+    struct uimp_err *e)
+{
+	int rc;
+
+	if ((rc = query_int(db, "SELECT EXISTS (SELECT 1 FROM user_groups)",
+	    "cannot read the store", groups, e)) == UIMP_OK &&
+	    (rc = query_int(db, "SELECT EXISTS (SELECT 1 FROM user_labels)",
+	    "cannot read the store", labels, e)) == UIMP_OK)
+		rc = query_int(db, "SELECT EXISTS (SELECT 1 FROM user_values)",
+		    "cannot read the store", values, e);
+	return rc;
+}
+
 int
 db_users_empty(struct uimp_db *db, int *empty, struct uimp_err *e)
 {

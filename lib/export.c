@@ -855,7 +855,7 @@ each_init(struct each *ea, struct uimp_db *db, struct out *o,
     const struct dir *d, struct uimp_err *e)
 {
 	size_t i, k;
-	int rc;
+	int rc, g = 1, l = 1, v = 1;
 
 	memset(ea, 0, sizeof(*ea));
 	ea->o = o;
@@ -873,6 +873,13 @@ each_init(struct each *ea, struct uimp_db *db, struct out *o,
 		else
 			ea->values = 1;
 	}
+	/* a store whose users have none of them asks nothing of each user */
+	if ((ea->groups || ea->labels || ea->values) &&
+	    (rc = db_dir_used(db, &g, &l, &v, e)) != UIMP_OK)
+		return rc;
+	ea->groups &= g;
+	ea->labels &= l;
+	ea->values &= v;
 	if ((ea->v = calloc(o->nfields + 1, sizeof(*ea->v))) == NULL ||
 	    (ea->dv = calloc(d->ndc + 1, sizeof(*ea->dv))) == NULL ||
 	    (ea->gnames = calloc(d->ntypes + 1, sizeof(*ea->gnames))) ==
@@ -922,7 +929,9 @@ uimp_export(const char *dbpath, int wait_s, const char *path,
 		return rc;
 	if ((rc = uimp_db_open(&db, dbpath, UIMP_DB_READONLY, wait_s, e)))
 		return rc;
-	if ((rc = dir_load(db, 0, &d, e)) != UIMP_OK)
+	/* one snapshot: the directory's names, then the users */
+	if ((rc = db_read_begin(db, e)) != UIMP_OK ||
+	    (rc = dir_load(db, 0, &d, e)) != UIMP_OK)
 		goto out;
 	if (eo->columns != NULL)
 		rc = parse_columns(eo->columns, &d, &fields, &n, e);
@@ -983,6 +992,7 @@ out:
 	each_release(&ea);
 	dir_release(&d);
 	free(fields);
+	db_read_end(db);
 	uimp_db_close(db);
 	return rc;
 }

@@ -2445,16 +2445,18 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 		 * Lookups share one read transaction for a batch of rows; it
 		 * ends before hashing, so no writer waits on the hashes.
 		 */
-		if (c->reads == 0 && (rc = db_read_begin(c->db, e)))
-			return rc;
 		/*
-		 * A store with no user when planning begins has nothing to
-		 * look up; should another process add users meanwhile, the
-		 * commit sees the version change and plans again.
+		 * A store with no user has nothing to look up, asked again
+		 * at each batch's read transaction; should another process
+		 * add users before the commit, the commit sees the version
+		 * change and plans again.
 		 */
-		if (!c->planned && ((rc = db_data_version(c->db, &c->version,
-		    e)) != UIMP_OK || (rc = db_users_empty(c->db, &c->empty,
-		    e)) != UIMP_OK))
+		if (c->reads == 0 && ((rc = db_read_begin(c->db, e)) !=
+		    UIMP_OK || (rc = db_users_empty(c->db, &c->empty, e)) !=
+		    UIMP_OK))
+			return rc;
+		if (!c->planned && (rc = db_data_version(c->db, &c->version,
+		    e)) != UIMP_OK)
 			return rc;
 		c->planned = 1;
 		if (++c->reads == BATCH)
@@ -3445,8 +3447,9 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	end_read(&c);
 	if (rc == UIMP_OK)
 		rc = resolve_managers(&c, e);
-	if (rd)
-		uimp_reader_sha256(rd, sha);
+	/* the digest is read on a thread of its own: it may fail apart */
+	if (rd && uimp_reader_sha256(rd, sha) != UIMP_OK && rc == UIMP_OK)
+		rc = uimp_err_set(e, UIMP_EIO, errno, path, "cannot read");
 	if (rd && uimp_reader_sheet(rd) &&
 	    (sheetcopy = strdup(uimp_reader_sheet(rd))) == NULL && rc == UIMP_OK)
 		rc = nomem(e);

@@ -106,6 +106,7 @@ struct uimp_reader {
 					 * thread runs; else -1 */
 	pthread_t	  digest_tid;
 	unsigned long long digest_off;	/* bytes digested */
+	int		  digest_errno;	/* why the digest failed */
 };
 
 /*
@@ -365,6 +366,8 @@ int	db_savepoint(struct uimp_db *db, struct uimp_err *e);
 int	db_bulk_indexes(struct uimp_db *db, int drop, struct uimp_err *e);
 int	db_cache(struct uimp_db *db, int kib, struct uimp_err *e);
 int	db_users_empty(struct uimp_db *db, int *empty, struct uimp_err *e);
+int	db_dir_used(struct uimp_db *db, int *groups, int *labels, int *values,
+	    struct uimp_err *e);
 int	db_max_user_id(struct uimp_db *db, long long *id, struct uimp_err *e);
 int	db_job_inserts(struct uimp_db *db, long long job, long long after,
 	    const char *updated_at, struct uimp_err *e);

@@ -50,6 +50,7 @@ digest(void *arg)
 		r->digest_off += (unsigned long long)n;
 	}
 	explicit_bzero(buf, sizeof(buf));	/* cells, passwords too */
+	r->digest_errno = n == -1 ? errno : 0;
 	if (n == 0) {
 		sha256_final(&c, d);
 		sha256_hex(d, r->sha);
@@ -334,8 +335,10 @@ int
 uimp_reader_sha256(struct uimp_reader *r, char hex[65])
 {
 	digest_join(r);
-	if (!r->have_sha)
+	if (!r->have_sha) {
+		errno = r->digest_errno;
 		return UIMP_EIO;
+	}
 	memcpy(hex, r->sha, 65);
 	return UIMP_OK;
 }

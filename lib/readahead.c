@@ -92,13 +92,13 @@ grow_text(struct block *b, size_t need)
 }
 
 /* Copy one row into b; -1: out of memory. */
+static size_t	row_bytes(const struct uimp_row *);
+
 static int
 add_row(struct block *b, const struct uimp_row *row)
 {
-	size_t i, bytes = 0;
+	size_t i, bytes = row_bytes(row);
 
-	for (i = 0; i < row->ncells; i++)
-		bytes += row->cells[i].len + 1;
 	if (grow((void **)&b->rows, &b->caprows, b->nrows + 1,
 	    sizeof(*b->rows)) == -1 ||
 	    grow((void **)&b->first, &b->capfirst, b->nrows + 1,
@@ -130,7 +130,8 @@ seal(struct block *b)
 	size_t i;
 
 	for (i = 0; i < b->nrows; i++)
-		b->rows[i].cells = b->cells + b->first[i];
+		b->rows[i].cells = b->rows[i].ncells ? b->cells + b->first[i] :
+		    NULL;
 	for (i = 0; i < b->ncells; i++)
 		b->cells[i].text = b->text + b->off[i];
 }
@@ -140,9 +141,37 @@ empty(struct block *b)
 {
 	if (b->text)
 		explicit_bzero(b->text, b->ntext);
+	/* a block a huge row grew goes back to its usual size */
+	if (b->captext > BLOCK_TEXT) {
+		free(b->text);
+		b->text = NULL;
+		b->captext = 0;
+	}
 	b->nrows = b->ncells = b->ntext = 0;
 	b->rc = b->end = 0;
 	memset(&b->err, 0, sizeof(b->err));
+}
+
+static int
+cancelled(struct readahead *ra)
+{
+	int c;
+
+	pthread_mutex_lock(&ra->mu);
+	c = ra->cancel;
+	pthread_mutex_unlock(&ra->mu);
+	return c;
+}
+
+/* The bytes a row takes in a block's text. */
+static size_t
+row_bytes(const struct uimp_row *row)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < row->ncells; i++)
+		n += row->cells[i].len + 1;
+	return n;
 }
 
 static void *
@@ -150,7 +179,7 @@ fill(void *arg)
 {
 	struct uimp_reader *r = arg;
 	struct readahead *ra = r->ra;
-	const struct uimp_row *row;
+	const struct uimp_row *row, *next = NULL;
 	struct block *b;
 	int rc, last = 0;
 
@@ -164,15 +193,29 @@ fill(void *arg)
 		}
 		b = &ra->b[ra->head];
 		pthread_mutex_unlock(&ra->mu);
-		/* the block is the thread's alone until it is counted full */
+		/*
+		 * The block is the thread's alone until it is counted full.
+		 * A row that would take it past BLOCK_TEXT opens the next
+		 * one (next: the format keeps it until its next call), so a
+		 * block holds rows of BLOCK_TEXT or one longer row.
+		 */
 		while (b->nrows < BLOCK_ROWS && b->ntext < BLOCK_TEXT) {
-			if ((rc = r->next(r, &row, &b->err)) != UIMP_OK) {
+			if (b->nrows % 64 == 63 && cancelled(ra))
+				break;
+			if (next != NULL)
+				row = next;
+			else if ((rc = r->next(r, &row, &b->err)) != UIMP_OK) {
 				b->rc = rc;
 				last = 1;
 				break;
-			}
-			if (row == NULL) {
+			} else if (row == NULL) {
 				b->end = last = 1;
+				break;
+			}
+			next = NULL;
+			if (b->nrows > 0 &&
+			    b->ntext + row_bytes(row) > BLOCK_TEXT) {
+				next = row;
 				break;
 			}
 			if (add_row(b, row) == -1) {

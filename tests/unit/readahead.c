@@ -135,6 +135,17 @@ main(void)
 	buf_addc(&f, '\n');
 	same_rows("long.csv", &f, UIMP_OK, 42);
 
+	/* rows past a block's text alone: each opens a block of its own */
+	buf_reset(&f);
+	buf_adds(&f, "a,b\n");
+	for (i = 0; i < 3000; i++) {
+		buf_addf(&f, "%lu,", i);
+		for (k = 0; k < (i % 1000 == 500 ? 600000 : 5); k++)
+			buf_addc(&f, (char)('a' + k % 26));
+		buf_addc(&f, '\n');
+	}
+	same_rows("huge.csv", &f, UIMP_OK, 3001);
+
 	/* a failure after rows: the rows first, then the failure */
 	buf_reset(&f);
 	buf_adds(&f, "a,b\n");
@@ -142,6 +153,13 @@ main(void)
 		buf_addf(&f, "%lu,x\n", i);
 	buf_adds(&f, "\"open,quote\n");
 	same_rows("unterminated.csv", &f, UIMP_EINPUT, 3001);
+
+	/* a sheet of empty rows: no cells at all */
+	buf_reset(&f);
+	for (i = 0; i < 1500; i++)
+		buf_adds(&f, "\n");
+	buf_adds(&f, "x\n");
+	same_rows("blank.csv", &f, UIMP_OK, 1501);
 
 	/* no rows at all */
 	buf_reset(&f);

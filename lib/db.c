@@ -1026,7 +1026,9 @@ user_load(struct user *u, sqlite3_stmt *st)
 			continue;
 		off[f] = u->mem.len;
 		have[f] = 1;
-		if (buf_add(&u->mem, t, strlen((const char *)t) + 1))
+		/* the text's bytes and its NUL, which SQLite keeps after it */
+		if (buf_add(&u->mem, t, (size_t)sqlite3_column_bytes(st, col) +
+		    1))
 			return UIMP_ENOMEM;
 	}
 	for (f = 0; f < UIMP_F_COUNT; f++)

@@ -551,7 +551,7 @@ out_abort(struct out *o)
 static int
 csv_add(struct buf *b, const char *v)
 {
-	const char *s;
+	const char *s, *q;
 	int quote = strpbrk(v, ",\"\r\n") != NULL;
 
 	if (quote && buf_addc(b, '"'))
@@ -560,12 +560,12 @@ csv_add(struct buf *b, const char *v)
 	if ((formula_like(v) || (v[0] == '\'' && formula_like(v + 1))) &&
 	    buf_addc(b, '\''))
 		return UIMP_ENOMEM;
-	for (s = v; *s; s++) {
-		if (*s == '"' && buf_addc(b, '"'))
+	/* runs of the value at once, a quote doubled at the end of each */
+	for (s = v; quote && (q = strchr(s, '"')) != NULL; s = q + 1)
+		if (buf_add(b, s, (size_t)(q - s) + 1) || buf_addc(b, '"'))
 			return UIMP_ENOMEM;
-		if (buf_addc(b, *s))
-			return UIMP_ENOMEM;
-	}
+	if (buf_adds(b, s))
+		return UIMP_ENOMEM;
 	if (quote && buf_addc(b, '"'))
 		return UIMP_ENOMEM;
 	return UIMP_OK;

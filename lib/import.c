@@ -173,8 +173,9 @@ struct ctx {
 	int				 version; /* the store's data_version
 						 * when planning began */
 	int				 planned; /* version is set */
-	int				 empty;	/* the store had no user then:
-						 * nothing to look up */
+	int				 empty;	/* the store had no user at this
+						 * batch's read: nothing to look
+						 * up */
 	unsigned long			 cells_kept; /* bytes in the job's rows */
 	int				 cells_full; /* no more cells kept */
 	int				 plans_hold; /* nobody wrote since */

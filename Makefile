@@ -46,7 +46,7 @@ CMD_COMMON = $(BUILD)/cmd/cmd.o $(BUILD)/cmd/run.o $(BUILD)/cmd/progress.o \
 BINS = $(BUILD)/userimp $(CMDS:%=$(BUILD)/userimp-%)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS = $(UNIT_SRC:%.c=$(BUILD)/%)
-TOOLS = $(BUILD)/tests/mkxlsx
+TOOLS = $(BUILD)/tests/mkxlsx $(BUILD)/tests/argon2_reuse
 FUZZ_TARGETS = xlsx csv rules phc
 REPLAYS = $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay-%)
 FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
@@ -141,7 +141,7 @@ demo: $(BUILD)/.deps-build
 # files, in one table with the goals (BENCH_N, BENCH_DIR, BENCH_PEER,
 # BENCH_HASHES: see tests/bench.sh).  Not part of check.
 bench: $(BUILD)/.deps-bench
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(TOOLS)
 	$(Q)USERIMP_BUILD=$(abspath $(BUILD)) sh tests/bench.sh
 
 # The node peers' modules in their own folder; without them (npm cannot

@@ -229,6 +229,10 @@ if [ "$hashes" -gt 0 ]; then
 	run argon2id-libargon2 $libn ms "$dir/bin/argon2_bench" 2 19456 1 $libn
 	run argon2id-libsodium $libn ms "$dir/bin/argon2_bench" sodium 2 19456 \
 	    1 $libn
+	# argon2id-kept-mem: libargon2 keeping one block of memory for every
+	# hash (its allocator callbacks), against its own malloc and free a hash
+	run argon2id-kept-mem $libn "ms of:argon2id-libargon2" \
+	    "$build/tests/argon2_reuse" reuse 2 19456 $libn
 	for j in 1 2; do
 		specs=lib
 		[ $j = 2 ] && specs=faster:hash-j1

@@ -199,7 +199,6 @@ struct ctx {
 	unsigned long			 users;	/* in the store before */
 	unsigned long			 to_insert; /* rows planned as new */
 	unsigned long			 to_update; /* ... as changes */
-	long long			 maxid;	/* the largest user id before */
 	struct uimp_progress		 prog;
 };
 
@@ -2444,13 +2443,10 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	if (r->v[c->key] != NULL) {
 		/*
 		 * Lookups share one read transaction for a batch of rows; it
-		 * ends before hashing, so no writer waits on the hashes.
-		 */
-		/*
-		 * A store with no user has nothing to look up, asked again
-		 * at each batch's read transaction; should another process
-		 * add users before the commit, the commit sees the version
-		 * change and plans again.
+		 * ends before hashing, so no writer waits on the hashes.  A
+		 * store with no user then has nothing to look up; should
+		 * another process add users before the commit, the commit
+		 * sees the version change and plans again.
 		 */
 		if (c->reads == 0 && ((rc = db_read_begin(c->db, e)) !=
 		    UIMP_OK || (rc = db_users_empty(c->db, &c->empty, e)) !=
@@ -3311,6 +3307,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	const struct uimp_import_opts *o = c->o;
 	struct uimp_err why;
 	unsigned long sent;
+	long long maxid;	/* the largest user id before the rows */
 	int rc, version, aborted = 0, refused = 0, bulk;
 
 	memset(&why, 0, sizeof(why));
@@ -3335,10 +3332,10 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	    c->to_insert >= BULK_MIN && c->to_insert >= c->users;
 	if (bulk && (rc = db_bulk_indexes(c->db, 1, e)) != UIMP_OK)
 		return rc;
-	if ((rc = db_max_user_id(c->db, &c->maxid, e)) != UIMP_OK)
+	if ((rc = db_max_user_id(c->db, &maxid, e)) != UIMP_OK)
 		return rc;
 	if (keeping(c) && ((rc = commit_rows(c, &aborted, e)) != UIMP_OK ||
-	    (rc = db_job_inserts(c->db, c->sum->job, c->maxid, c->now, e)) !=
+	    (rc = db_job_inserts(c->db, c->sum->job, maxid, c->now, e)) !=
 	    UIMP_OK))
 		return rc;
 	if ((c->sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP)) ||

@@ -105,7 +105,6 @@ struct uimp_reader {
 	int		  digest_fd;	/* a named file's, while its digest
 					 * thread runs; else -1 */
 	pthread_t	  digest_tid;
-	unsigned long long digest_off;	/* bytes digested */
 	int		  digest_errno;	/* why the digest failed */
 };
 

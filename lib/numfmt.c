@@ -153,7 +153,7 @@ numfmt_parse(const char *s, size_t len, double *v)
 	char tmp[512], *end;
 	const char *dp;
 	size_t i, j;
-	int digits = 0;
+	int digits = 0, whole;
 
 	while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r' ||
 	    *s == '\n'))
@@ -169,6 +169,7 @@ numfmt_parse(const char *s, size_t len, double *v)
 		i++;
 	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
 		digits++;
+	whole = i == len;	/* no fraction, no exponent */
 	if (i < len && s[i] == '.')
 		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
 			digits++;
@@ -186,8 +187,7 @@ numfmt_parse(const char *s, size_t len, double *v)
 	if (i != len)
 		return -1;
 	/* a whole number of up to 15 digits is exact as a double */
-	if (digits <= 15 && memchr(s, '.', len) == NULL &&
-	    memchr(s, 'e', len) == NULL && memchr(s, 'E', len) == NULL) {
+	if (whole && digits <= 15) {
 		long long n = 0;
 
 		for (i = s[0] == '+' || s[0] == '-'; i < len; i++)

@@ -37,17 +37,17 @@ digest(void *arg)
 	struct uimp_reader *r = arg;
 	unsigned char buf[1 << 16], d[32];
 	struct sha256 c;
+	off_t off = 0;
 	ssize_t n;
 
 	sha256_init(&c);
-	while ((n = pread(r->digest_fd, buf, sizeof(buf), (off_t)r->digest_off))
-	    != 0) {
+	while ((n = pread(r->digest_fd, buf, sizeof(buf), off)) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			break;
 		sha256_update(&c, buf, (size_t)n);
-		r->digest_off += (unsigned long long)n;
+		off += n;
 	}
 	explicit_bzero(buf, sizeof(buf));	/* cells, passwords too */
 	r->digest_errno = n == -1 ? errno : 0;
@@ -107,7 +107,6 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	*nhead = (size_t)n;
 	r->size = (unsigned long long)st.st_size;
 	r->digest_fd = fd;
-	r->digest_off = 0;
 	if (pthread_create(&r->digest_tid, NULL, digest, r) != 0) {
 		digest(r);
 		close(fd);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -3341,8 +3342,14 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	if ((c->sum->rejected > 0 && !(o->flags & UIMP_IMPORT_SKIP)) ||
 	    c->stop)
 		aborted = 1;
-	/* an aborted run rolls back, indexes and all (restart()) */
-	if (bulk && !aborted && (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK)
+	/*
+	 * An aborted run rolls back, indexes and all (restart()).  SQLite
+	 * sorts an index in as much memory as the page cache may hold, on
+	 * top of the cache: each gets half, so that making the indexes
+	 * stays within the commit's room.
+	 */
+	if (bulk && !aborted && ((rc = db_cache(c->db, commit_cache(c) / 2,
+	    e)) != UIMP_OK || (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK))
 		return rc;
 	if (!aborted && (rc = apply_managers(c, e)) != UIMP_OK)
 		return rc;
@@ -3454,14 +3461,18 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	sheet = sheetcopy;
 	/*
 	 * What the commit does not need goes before it: the reader (an xlsx
-	 * file's shared strings) and the sets that found repeats in the file.
-	 * The commit's page cache has the room.
+	 * file's shared strings) and the sets that found repeats in the file,
+	 * and the file's keys unless --block-missing asks for them.  The
+	 * commit's page cache has the room.
 	 */
 	uimp_reader_close(rd);
 	rd = c.rd = NULL;
 	keyset_release(&c.names);
 	keyset_release(&c.emails);
 	keyset_release(&c.phones);
+	if (!(o->flags & UIMP_IMPORT_BLOCK_MISSING))
+		keyset_release(&c.keys);	/* the managers are resolved */
+	malloc_trim(0);	/* the reading thread's heap too */
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO)
 		name_file(path, e);
 	if (c.check) {

@@ -1003,7 +1003,7 @@ user_load(struct user *u, sqlite3_stmt *st)
 	size_t off[UIMP_F_COUNT];
 	int have[UIMP_F_COUNT];
 	const unsigned char *t;
-	size_t i, n = NUSER_COLS + 2;	/* username, fields, manager */
+	size_t i, len, n = NUSER_COLS + 2;	/* username, fields, manager */
 	int f, col;
 
 	buf_reset(&u->mem);
@@ -1027,8 +1027,11 @@ user_load(struct user *u, sqlite3_stmt *st)
 		off[f] = u->mem.len;
 		have[f] = 1;
 		/* the text's bytes and its NUL, which SQLite keeps after it */
-		if (buf_add(&u->mem, t, (size_t)sqlite3_column_bytes(st, col) +
-		    1))
+		len = (size_t)sqlite3_column_bytes(st, col) + 1;
+		if (len < u->mem.cap - u->mem.len) {	/* the usual case */
+			memcpy(u->mem.s + u->mem.len, t, len);
+			u->mem.len += len;
+		} else if (buf_add(&u->mem, t, len))
 			return UIMP_ENOMEM;
 	}
 	for (f = 0; f < UIMP_F_COUNT; f++)

@@ -548,26 +548,50 @@ out_abort(struct out *o)
 
 /* CSV */
 
+/*
+ * Add value v to line b as a CSV field, after a comma unless it is the
+ * first (first != 0): quoted when it holds a comma, a
+ * quote or a line break, each quote doubled; a leading ' before what a
+ * spreadsheet would take for a formula (import takes one away again).
+ * One scan finds the length and whether to quote; the room is made once.
+ */
 static int
-csv_add(struct buf *b, const char *v)
+csv_add(struct buf *b, const char *v, int first)
 {
+	size_t n = strcspn(v, ",\"\r\n"), len = n;
+	int quote = v[n] != '\0';
 	const char *s, *q;
-	int quote = strpbrk(v, ",\"\r\n") != NULL;
+	char *p;
 
-	if (quote && buf_addc(b, '"'))
+	if (quote)
+		len += strlen(v + n);
+	/* at most: a comma, the quotes, a ', every byte a doubled quote */
+	if (buf_grow(b, 2 * len + 4))
 		return UIMP_ENOMEM;
-	/* import takes one leading ' away again */
-	if ((formula_like(v) || (v[0] == '\'' && formula_like(v + 1))) &&
-	    buf_addc(b, '\''))
-		return UIMP_ENOMEM;
-	/* runs of the value at once, a quote doubled at the end of each */
-	for (s = v; quote && (q = strchr(s, '"')) != NULL; s = q + 1)
-		if (buf_add(b, s, (size_t)(q - s) + 1) || buf_addc(b, '"'))
-			return UIMP_ENOMEM;
-	if (buf_adds(b, s))
-		return UIMP_ENOMEM;
-	if (quote && buf_addc(b, '"'))
-		return UIMP_ENOMEM;
+	p = b->s + b->len;
+	if (!first)
+		*p++ = ',';
+	if (quote)
+		*p++ = '"';
+	if (formula_like(v) || (v[0] == '\'' && formula_like(v + 1)))
+		*p++ = '\'';
+	if (!quote) {
+		memcpy(p, v, len);
+		p += len;
+	} else {
+		/* runs of the value, a quote doubled at the end of each */
+		for (s = v; (q = strchr(s, '"')) != NULL; s = q + 1) {
+			memcpy(p, s, (size_t)(q - s) + 1);
+			p += q - s + 1;
+			*p++ = '"';
+		}
+		len = strlen(s);
+		memcpy(p, s, len);
+		p += len;
+		*p++ = '"';
+	}
+	*p = '\0';
+	b->len = (size_t)(p - b->s);
 	return UIMP_OK;
 }
 
@@ -579,8 +603,7 @@ csv_record(struct out *o, const char *const *v, struct uimp_err *e)
 
 	buf_reset(&o->line);
 	for (i = 0; i < o->nfields; i++)
-		if ((i > 0 && buf_addc(&o->line, ',')) ||
-		    csv_add(&o->line, v[i] ? v[i] : ""))
+		if (csv_add(&o->line, v[i] ? v[i] : "", i == 0))
 			return nomem(e);
 	if (buf_add(&o->line, "\r\n", 2))
 		return nomem(e);

@@ -210,7 +210,11 @@ buf_add_json(struct buf *b, const char *s, size_t n)
 int
 formula_like(const char *s)
 {
-	return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+	switch (*s) {
+	case '=': case '+': case '-': case '@': case '\t': case '\r':
+		return 1;
+	}
+	return 0;
 }
 
 void

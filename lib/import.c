@@ -1488,20 +1488,25 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 	r->action = ACT_REJECT;
 	memset(out->v, 0, sizeof(out->v));
 	haspw = r->filled >> UIMP_F_PASSWORD & 1;
-	quote(q, sizeof(q), key, strlen(key));
+	/* the key is quoted for a message only when there is one */
 	if (st == NULL) {
 		out->id = 0;
-		if (c->o->mode == UIMP_MODE_UPDATE)
+		if (c->o->mode == UIMP_MODE_UPDATE) {
+			quote(q, sizeof(q), key, strlen(key));
 			return report(c, r->row, c->colof[c->key],
 			    UIMP_SEV_ERROR, "not_found", "no user %s to "
 			    "update (--mode update)", q);
-		if (!c->can_create)
+		}
+		if (!c->can_create) {
+			quote(q, sizeof(q), key, strlen(key));
 			return report(c, r->row, -1, UIMP_SEV_ERROR,
 			    "needs_create", "no user %s: a new user needs "
 			    "the columns %semail, first_name and last_name, "
 			    "which this file lacks", q, (c->o->flags &
 			    UIMP_IMPORT_GENERATE) ? "" : "password, ");
+		}
 		if (r->flags & REC_NO_USERNAME) {
+			quote(q, sizeof(q), key, strlen(key));
 			report(c, r->row, c->colof[UIMP_F_EMAIL],
 			    UIMP_SEV_ERROR, "needs_username", "no user %s: "
 			    "a new user's username is their email when the "
@@ -1539,10 +1544,12 @@ plan(struct ctx *c, struct rec *r, const struct user *st, struct user *out,
 				    (UIMP_FIELD_REQUIRED |
 				    UIMP_FIELD_EXPORT_ONLY)))
 					acts |= r->present & 1UL << f;
-		if (c->o->mode == UIMP_MODE_INSERT)
+		if (c->o->mode == UIMP_MODE_INSERT) {
+			quote(q, sizeof(q), key, strlen(key));
 			return report(c, r->row, c->colof[c->key],
 			    UIMP_SEV_ERROR, "exists", "user %s exists "
 			    "already (--mode insert)", q);
+		}
 		if ((acts & ~(1UL << c->key)) == 0 && r->xfilled == 0 &&
 		    !(c->nx > 0 && (c->o->flags & UIMP_IMPORT_EMPTY_CLEAR)))
 			return report(c, r->row, -1, UIMP_SEV_ERROR,

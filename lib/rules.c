@@ -401,6 +401,14 @@ quote(char *out, size_t outsz, const char *s, size_t n)
 	snprintf(out, outsz, "'%.*s%s'", (int)i, s, i < n ? "..." : "");
 }
 
+/* s quoted into q, for a message: made only when one is. */
+static const char *
+quoted(char *q, size_t qsz, const char *s, size_t n)
+{
+	quote(q, qsz, s, n);
+	return q;
+}
+
 static int
 verdict(struct uimp_verdict *v, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -806,30 +814,32 @@ check_email(const char *s, size_t n, struct uimp_verdict *v)
 	size_t i;
 	int c;
 
-	quote(q, sizeof(q), s, n);
 	if ((at = memchr(s, '@', n)) == NULL ||
 	    memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL)
 		return verdict(v, "format", "%s is not an email address: "
-		    "expected local@domain.tld with one @", q);
+		    "expected local@domain.tld with one @",
+		    quoted(q, sizeof(q), s, n));
 	if (at == s)
 		return verdict(v, "format", "%s is not an email address: "
-		    "nothing before the @", q);
+		    "nothing before the @", quoted(q, sizeof(q), s, n));
 	if (at + 1 == end)
 		return verdict(v, "format", "%s is not an email address: "
-		    "nothing after the @", q);
+		    "nothing after the @", quoted(q, sizeof(q), s, n));
 	for (i = 0; s + i < at; i++) {
 		c = (unsigned char)s[i];
 		if (c <= ' ' || c >= 0x7f || strchr("<>()[],;:\"", c) != NULL)
 			return verdict(v, "format", "%s is not an email "
 			    "address: the part before the @ takes printable "
-			    "ASCII without spaces or < > ( ) [ ] , ; : \"", q);
+			    "ASCII without spaces or < > ( ) [ ] , ; : \"",
+			    quoted(q, sizeof(q), s, n));
 	}
 	for (d = label = at + 1; d <= end; d++) {
 		if (d < end && *d != '.') {
 			if (!is_alnum((unsigned char)*d) && *d != '-')
 				return verdict(v, "format", "%s is not an "
 				    "email address: the domain takes letters, "
-				    "digits, hyphens and dots", q);
+				    "digits, hyphens and dots",
+				    quoted(q, sizeof(q), s, n));
 			continue;
 		}
 		if (d == label || *label == '-' || d[-1] == '-' ||
@@ -837,19 +847,21 @@ check_email(const char *s, size_t n, struct uimp_verdict *v)
 			return verdict(v, "format", "%s is not an email "
 			    "address: expected local@domain.tld, each part "
 			    "of the domain 1-63 letters, digits or inner "
-			    "hyphens", q);
+			    "hyphens", quoted(q, sizeof(q), s, n));
 		if (d < end)
 			tld = label = d + 1;
 	}
 	if (tld == NULL)
 		return verdict(v, "format", "%s is not an email address: "
-		    "expected local@domain.tld, with a dot in the domain", q);
+		    "expected local@domain.tld, with a dot in the domain",
+		    quoted(q, sizeof(q), s, n));
 	for (d = tld; d < end; d++)
 		if (!((*d >= 'A' && *d <= 'Z') || (*d >= 'a' && *d <= 'z')))
 			break;
 	if (d < end || end - tld < 2)
 		return verdict(v, "format", "%s is not an email address: the "
-		    "domain must end in a dot and 2 or more letters", q);
+		    "domain must end in a dot and 2 or more letters",
+		    quoted(q, sizeof(q), s, n));
 	return 0;
 }
 
@@ -861,7 +873,6 @@ check_phone(const char *s, size_t n, char *out, struct uimp_verdict *v)
 	size_t i, k = 0, digits = 0;
 	int c;
 
-	quote(q, sizeof(q), s, n);
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
 		if (c == ' ' || c == '(' || c == ')' || c == '-' || c == '.')
@@ -878,7 +889,8 @@ check_phone(const char *s, size_t n, char *out, struct uimp_verdict *v)
 			out[0] = '\0';	/* not the digits kept so far */
 			return verdict(v, "format", "%s is not a phone "
 			    "number: expected an optional + and 5-15 digits "
-			    "(spaces and ( ) - . are dropped)", q);
+			    "(spaces and ( ) - . are dropped)",
+			    quoted(q, sizeof(q), s, n));
 		}
 		out[k++] = (char)c;
 		digits++;
@@ -886,7 +898,8 @@ check_phone(const char *s, size_t n, char *out, struct uimp_verdict *v)
 	out[k] = '\0';
 	if (digits < 5 || digits > 15)
 		return verdict(v, "format", "%s is not a phone number: %zu "
-		    "digits, expected 5-15", q, digits);
+		    "digits, expected 5-15",
+		    quoted(q, sizeof(q), s, n), digits);
 	return 0;
 }
 
@@ -897,20 +910,21 @@ check_website(const char *s, size_t n, struct uimp_verdict *v)
 	char q[200];
 	size_t i;
 
-	quote(q, sizeof(q), s, n);
 	if (n >= 7 && strncasecmp(s, "http://", 7) == 0)
 		p = s + 7;
 	else if (n >= 8 && strncasecmp(s, "https://", 8) == 0)
 		p = s + 8;
 	else
 		return verdict(v, "format", "%s is not a web address: expected "
-		    "http://host/... or https://host/...", q);
+		    "http://host/... or https://host/...",
+		    quoted(q, sizeof(q), s, n));
 	for (i = 0; i < n; i++)
 		if (is_space((unsigned char)s[i]) ||
 		    ((unsigned char)s[i] == 0xc2 && i + 1 < n &&
 		    (unsigned char)s[i + 1] == 0xa0))
 			return verdict(v, "format", "%s is not a web address: "
-			    "it holds a space (write it as %%20)", q);
+			    "it holds a space (write it as %%20)",
+			    quoted(q, sizeof(q), s, n));
 	for (hend = p; hend < end && *hend != '/' && *hend != '?' &&
 	    *hend != '#'; hend++)
 		;
@@ -945,7 +959,7 @@ check_website(const char *s, size_t n, struct uimp_verdict *v)
 	return 0;
 bad:
 	return verdict(v, "format", "%s is not a web address: expected "
-	    "http:// or https:// and a host name", q);
+	    "http:// or https:// and a host name", quoted(q, sizeof(q), s, n));
 }
 
 /* true/false, yes/no, 1/0: 1, 0, or -1 for anything else. */
@@ -972,23 +986,23 @@ check_contact_no(const char *s, size_t n, char *out, struct uimp_verdict *v)
 	size_t i, start = 0;
 	unsigned long val = 0;
 
-	quote(q, sizeof(q), s, n);
 	if (n > 1 && s[0] == '-')
 		start = 1;
 	for (i = start; i < n; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return verdict(v, "format", "%s is not a whole number: "
-			    "expected digits, 1-10000", q);
+			    "expected digits, 1-10000",
+			    quoted(q, sizeof(q), s, n));
 	for (i = start; i < n && s[i] == '0'; i++)
 		;
 	if (start == 1 || i == n || n - i > 5)
 		return verdict(v, "range", "%s is out of range: expected a "
-		    "whole number 1-10000", q);
+		    "whole number 1-10000", quoted(q, sizeof(q), s, n));
 	for (; i < n; i++)
 		val = val * 10 + (unsigned long)(s[i] - '0');
 	if (val > 10000)
 		return verdict(v, "range", "%s is out of range: expected a "
-		    "whole number 1-10000", q);
+		    "whole number 1-10000", quoted(q, sizeof(q), s, n));
 	snprintf(out, 6, "%lu", val);
 	return 0;
 }

@@ -78,6 +78,8 @@ void	sha256_update(struct sha256 *c, const void *p, size_t n);
 void	sha256_final(struct sha256 *c, unsigned char out[32]);
 /* out[65]: lowercase hex */
 void	sha256_hex(const unsigned char d[32], char out[65]);
+/* Set: the portable code even where the CPU has SHA instructions (tests). */
+extern int	sha256_portable;
 
 /* read.c: the reader both formats share */
 

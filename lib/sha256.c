@@ -1,10 +1,19 @@
 /*
  * sha256.c: SHA-256 (FIPS 180-4), for the input file's digest in the job
- * record.
+ * record.  On an x86-64 CPU with the SHA extensions the blocks go through
+ * those instructions (about eight times as fast); elsewhere, portable C.
  */
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_SHANI
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 #include "internal.h"
+
+int	sha256_portable;
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -49,6 +58,88 @@ block(struct sha256 *c, const unsigned char *p)
 	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
 }
 
+#ifdef HAVE_SHANI
+/* Whether the CPU has the SHA extensions and SSSE3 and SSE4.1 beside. */
+static int
+has_shani(void)
+{
+	static int known = -1;
+	unsigned a, b, cx, d;
+
+	if (known < 0)
+		known = __get_cpuid(1, &a, &b, &cx, &d) &&
+		    (cx & bit_SSSE3) && (cx & bit_SSE4_1) &&
+		    __get_cpuid_count(7, 0, &a, &b, &cx, &d) &&
+		    (b & bit_SHA);
+	return known;
+}
+
+/*
+ * n blocks at p with the SHA extensions.  The state lives in two
+ * registers as the instructions want it, ABEF and CDGH; each turn of the
+ * loop does four rounds, and the message schedule keeps the last four
+ * groups of four words in m[], oldest at m[t & 3].
+ */
+__attribute__((target("sha,ssse3,sse4.1")))
+static void
+blocks_shani(struct sha256 *c, const unsigned char *p, size_t n)
+{
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);	/* big-endian words */
+	__m128i abef, cdgh, abef0, cdgh0, t, k, m[4];
+	int i;
+
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[0]),
+	    0xb1);					/* CDAB */
+	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[4]),
+	    0x1b);					/* HGFE */
+	abef = _mm_alignr_epi8(t, cdgh, 8);		/* ABEF */
+	cdgh = _mm_blend_epi16(cdgh, t, 0xf0);		/* CDGH */
+	for (; n > 0; n--, p += 64) {
+		abef0 = abef;
+		cdgh0 = cdgh;
+		for (i = 0; i < 16; i++) {
+			if (i < 4)
+				m[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+				    (const __m128i *)(p + 16 * i)), swap);
+			else
+				m[i & 3] = _mm_sha256msg2_epu32(_mm_add_epi32(
+				    _mm_sha256msg1_epu32(m[i & 3],
+				    m[(i + 1) & 3]), _mm_alignr_epi8(
+				    m[(i + 3) & 3], m[(i + 2) & 3], 4)),
+				    m[(i + 3) & 3]);
+			k = _mm_add_epi32(m[i & 3],
+			    _mm_loadu_si128((const __m128i *)&K[4 * i]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh,
+			    _mm_shuffle_epi32(k, 0x0e));
+		}
+		abef = _mm_add_epi32(abef, abef0);
+		cdgh = _mm_add_epi32(cdgh, cdgh0);
+	}
+	t = _mm_shuffle_epi32(abef, 0x1b);		/* FEBA */
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);		/* DCHG */
+	_mm_storeu_si128((__m128i *)&c->h[0],
+	    _mm_blend_epi16(t, cdgh, 0xf0));		/* DCBA */
+	_mm_storeu_si128((__m128i *)&c->h[4],
+	    _mm_alignr_epi8(cdgh, t, 8));		/* HGFE */
+}
+#endif
+
+/* n whole blocks at p. */
+static void
+blocks(struct sha256 *c, const unsigned char *p, size_t n)
+{
+#ifdef HAVE_SHANI
+	if (!sha256_portable && has_shani()) {
+		blocks_shani(c, p, n);
+		return;
+	}
+#endif
+	for (; n > 0; n--, p += 64)
+		block(c, p);
+}
+
 void
 sha256_init(struct sha256 *c)
 {
@@ -71,9 +162,10 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 	c->nbytes += n;
 	while (n > 0) {
 		if (c->nblk == 0 && n >= 64) {
-			block(c, p);
-			p += 64;
-			n -= 64;
+			k = n / 64;
+			blocks(c, p, k);
+			p += 64 * k;
+			n -= 64 * k;
 			continue;
 		}
 		k = 64 - c->nblk < n ? 64 - c->nblk : n;
@@ -82,7 +174,7 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 		p += k;
 		n -= k;
 		if (c->nblk == 64) {
-			block(c, c->blk);
+			blocks(c, c->blk, 1);
 			c->nblk = 0;
 		}
 	}

@@ -1,6 +1,8 @@
 /*
  * sha256.c: tests of lib/sha256.c: the FIPS 180-4 / NIST vectors, and
- * updates split at every size giving the digest of one update.
+ * updates split at every size giving the digest of one update, each with
+ * the CPU's SHA instructions (where it has them) and with portable C; and
+ * both giving the same digests of every length up to 4 KiB.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,11 +145,46 @@ test_hex(void)
 	    "sha256_hex writes lowercase hex and a NUL");
 }
 
+/* Both block functions: the same digest of every length 0..4096. */
+static void
+test_same(void)
+{
+	static unsigned char msg[4096];
+	char fast[65];
+	size_t i, n;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)(i * 131 + (i >> 8) * 17 + 5);
+	for (n = 0; n <= sizeof(msg) && !bad; n++) {
+		sha256_portable = 0;
+		snprintf(fast, sizeof(fast), "%s", digest(msg, n));
+		sha256_portable = 1;
+		if (strcmp(digest(msg, n), fast) != 0) {
+			printf("# %zu bytes: %s against the portable %s\n", n,
+			    fast, digest(msg, n));
+			bad = 1;
+		}
+	}
+	sha256_portable = 0;
+	ok(!bad, "the CPU's instructions and portable C agree on every "
+	    "length up to 4096 bytes");
+}
+
 int
 main(void)
 {
-	test_vectors();
-	test_split();
+	int portable;
+
+	for (portable = 0; portable <= 1; portable++) {
+		printf("# %s\n", portable ? "portable C" : "the CPU's SHA "
+		    "instructions, where it has them");
+		sha256_portable = portable;
+		test_vectors();
+		test_split();
+	}
+	sha256_portable = 0;
+	test_same();
 	test_hex();
 	return done_testing();
 }

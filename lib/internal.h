@@ -98,7 +98,9 @@ struct uimp_reader {
 
 	/* set by read.c */
 	const char	 *display;	/* the name given by the user ("-") */
-	char		 *spool;	/* path of the unlinked copy of stdin */
+	char		 *spool;	/* the path the format opens: of the
+					 * unlinked copy of stdin, or of the
+					 * named file as first opened */
 	int		  spool_fd;	/* its descriptor */
 	char		  sha[65];
 	int		  have_sha;

@@ -74,6 +74,32 @@ static int	copy_in(struct uimp_reader *, int, unsigned char *, size_t *,
 		    struct uimp_err *);
 
 /*
+ * The format reads the file that fd opened, through /proc, not the name
+ * again: a file renamed over the name in between would be read, and the
+ * job would record the digest of another.  Without /proc, the name.
+ */
+static void
+same_file(struct uimp_reader *r, int fd)
+{
+	int dfd;
+
+	if ((dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return;
+	if ((r->spool = malloc(32)) == NULL) {
+		close(dfd);
+		return;
+	}
+	snprintf(r->spool, 32, "/proc/self/fd/%d", dfd);
+	if (access(r->spool, R_OK) == -1) {
+		free(r->spool);
+		r->spool = NULL;
+		close(dfd);
+		return;
+	}
+	r->spool_fd = dfd;
+}
+
+/*
  * A named file: its first bytes and size now, its digest on a thread
  * (digest_join()); without a thread, the digest here.  A pipe or a
  * device is copied like standard input.
@@ -106,6 +132,7 @@ scan(struct uimp_reader *r, const char *path, unsigned char *head,
 	}
 	*nhead = (size_t)n;
 	r->size = (unsigned long long)st.st_size;
+	same_file(r, fd);
 	r->digest_fd = fd;
 	if (pthread_create(&r->digest_tid, NULL, digest, r) != 0) {
 		digest(r);

@@ -16,6 +16,8 @@
 
 #include "internal.h"
 
+int	csv_byte_by_byte;
+
 #define RBUF_SIZE	(1 << 16)
 
 /* Bytes kept in one field: UIMP_CELL_MAX characters of up to 4 bytes. */
@@ -449,6 +451,45 @@ end_field(struct csv *c)
 	return UIMP_OK;
 }
 
+
+/*
+ * After add_byte(), the bytes that follow in the buffer up to the next
+ * stop (for an unquoted field the delimiter, CR, LF or NUL; in quotes a
+ * quote, CR, LF or NUL), copied at once: what add_byte() would do one by
+ * one.  Nothing is done where add_byte() has more to do (the header, a
+ * cell cut or near a limit): the caller goes on byte by byte.
+ */
+static int
+add_run(struct csv *c, int quoted)
+{
+	struct field *f = &c->fields[c->nfields - 1];
+	const unsigned char *p = c->rbuf + c->rpos;
+	size_t n, max = c->rlen - c->rpos, chars = 0;
+	int b;
+
+	if (!c->header_seen || c->fskip || csv_byte_by_byte)
+		return UIMP_OK;
+	for (n = 0; n < max; n++) {
+		b = p[n];
+		if (b == '\r' || b == '\n' || b == 0 ||
+		    b == (quoted ? '"' : c->delim))
+			break;
+		chars += (b & 0xc0) != 0x80;
+	}
+	if (n == 0 || c->text.len + n + c->nfields + 1 >= RECORD_MAX ||
+	    c->fchars + chars > UIMP_CELL_MAX || f->len + n > FIELD_BYTES_MAX)
+		return UIMP_OK;
+	if (buf_grow(&c->text, n) != UIMP_OK)
+		return UIMP_ENOMEM;
+	memcpy(c->text.s + c->text.len, p, n);
+	c->text.len += n;
+	f->len += n;
+	c->fchars += chars;
+	c->rpos += n;
+	c->off += n;
+	c->prev = p[n - 1];
+	return UIMP_OK;
+}
 /*
  * Read one record into c->fields; *end is set when the file ended before
  * it began.
@@ -493,7 +534,8 @@ read_record(struct csv *c, int *end, struct uimp_err *e)
 						break;
 					next_byte(c);
 				}
-				if ((rc = add_byte(c, ch, e)) != UIMP_OK)
+				if ((rc = add_byte(c, ch, e)) != UIMP_OK ||
+				    (rc = add_run(c, 1)) != UIMP_OK)
 					return rc;
 			}
 			ch = next_byte(c);
@@ -501,7 +543,8 @@ read_record(struct csv *c, int *end, struct uimp_err *e)
 		/* unquoted, or what follows a closing quote: kept as is */
 		while (ch != EOF && ch != c->delim && ch != '\r' &&
 		    ch != '\n') {
-			if ((rc = add_byte(c, ch, e)) != UIMP_OK)
+			if ((rc = add_byte(c, ch, e)) != UIMP_OK ||
+			    (rc = add_run(c, 0)) != UIMP_OK)
 				return rc;
 			ch = next_byte(c);
 		}

@@ -775,6 +775,65 @@ test_encoding_blocks(void)
 	buf_release(&last);
 }
 
+/*
+ * Random records (quoted and not, delimiters and doubled quotes in
+ * quotes, CR, LF and CR LF, two- and three-byte characters, fields up to
+ * 40,000 bytes, over many 64 KiB blocks) read the same taking runs of
+ * plain bytes at once as byte by byte.
+ */
+static void
+test_runs(void)
+{
+	static const char *const bits[] = {
+		"a", "plain text ", "\xc3\xa9", "\xe2\x82\xac", ",", "\"\"",
+		"\n", "\r\n", "\r", "x;y", "'", " "
+	};
+	struct buf s = BUF_INIT, fast = BUF_INIT, slow = BUF_INIT;
+	struct uimp_err e;
+	const char *b;
+	unsigned long seed = 12345;
+	size_t f, k, len;
+	int rc1, rc2, quoted, rec;
+
+	buf_adds(&s, "a,b,c\n");
+	for (rec = 0; rec < 3000; rec++) {
+		for (f = 0; f < 3; f++) {
+			seed = seed * 6364136223846793005UL + 1;
+			quoted = (seed >> 33) % 3 == 0;
+			len = (seed >> 40) % 97 == 0 ? 40000 :
+			    (seed >> 20) % 40;
+			if (f > 0)
+				buf_addc(&s, ',');
+			if (quoted)
+				buf_addc(&s, '"');
+			for (k = 0; k < len; k++) {
+				seed = seed * 6364136223846793005UL + 1;
+				b = bits[(seed >> 35) %
+				    (sizeof(bits) / sizeof(bits[0]))];
+				if (!quoted && strpbrk(b, ",\"\r\n") != NULL)
+					b = "q";
+				buf_adds(&s, b);
+			}
+			if (quoted)
+				buf_addc(&s, '"');
+		}
+		buf_adds(&s, (seed >> 50) % 2 ? "\r\n" : "\n");
+	}
+	put("runs.csv", s.s, s.len);
+	csv_byte_by_byte = 0;
+	rc1 = dump(path, 0, &fast, &e);
+	csv_byte_by_byte = 1;
+	rc2 = dump(path, 0, &slow, &e);
+	csv_byte_by_byte = 0;
+	ok(s.len > 4 * 65536, "the file spans %zu blocks", s.len / 65536 + 1);
+	ok(rc1 == UIMP_OK && rc2 == UIMP_OK && fast.len == slow.len &&
+	    memcmp(fast.s, slow.s, fast.len) == 0,
+	    "runs at once read as byte by byte (%zu bytes of dump)", fast.len);
+	buf_release(&s);
+	buf_release(&fast);
+	buf_release(&slow);
+}
+
 int
 main(void)
 {
@@ -790,6 +849,7 @@ main(void)
 	test_progress();
 	test_encodings();
 	test_encoding_blocks();
+	test_runs();
 	/* leave nothing behind */
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path) != 0)

@@ -159,17 +159,19 @@ copy_in(struct uimp_reader *r, int fd, unsigned char *head, size_t *nhead,
 	ssize_t n;
 	size_t k;
 	int out = -1, rc = UIMP_OK;
+	const char *what = fd == STDIN_FILENO ? "standard input" :
+	    "the pipe";	/* or device, given by name */
 
 	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
 		tmpdir = "/tmp";
 	if ((r->spool = malloc(strlen(tmpdir) + 32)) == NULL)
-		return uimp_err_set(e, UIMP_ENOMEM, 0, "-", "%s",
+		return uimp_err_set(e, UIMP_ENOMEM, 0, r->display, "%s",
 		    uimp_strstatus(UIMP_ENOMEM));
 	sprintf(r->spool, "%s/userimp-stdin.XXXXXX", tmpdir);
 	if ((out = mkostemp(r->spool, O_CLOEXEC)) == -1 ||
 	    (r->spool_fd = dup(out)) == -1) {
 		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, r->spool,
-		    "cannot create a temporary file for standard input");
+		    "cannot create a temporary file for %s", what);
 		if (out != -1) {
 			unlink(r->spool);
 			close(out);
@@ -200,8 +202,7 @@ copy_in(struct uimp_reader *r, int fd, unsigned char *head, size_t *nhead,
 		if (total > SPOOL_MAX) {
 			rc = uimp_err_set(e, UIMP_EINPUT, 0, r->display,
 			    "%s is larger than 2 GiB, the limit of its copy: "
-			    "refused; give a file by its name",
-			    fd == STDIN_FILENO ? "standard input" : "a pipe");
+			    "refused; give a file by its name", what);
 			break;
 		}
 		sha256_update(&c, buf, (size_t)n);
@@ -212,14 +213,14 @@ copy_in(struct uimp_reader *r, int fd, unsigned char *head, size_t *nhead,
 		*nhead += k;
 		if (write(out, buf, (size_t)n) != n) {
 			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, tmpdir,
-			    "cannot write a copy of standard input");
+			    "cannot write a copy of %s", what);
 			break;
 		}
 	}
 	explicit_bzero(buf, sizeof(buf));	/* it held cells, passwords too */
 	if (close(out) == -1 && rc == UIMP_OK)
 		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, tmpdir,
-		    "cannot write a copy of standard input");
+		    "cannot write a copy of %s", what);
 	if (rc == UIMP_OK) {
 		sha256_final(&c, d);
 		sha256_hex(d, r->sha);

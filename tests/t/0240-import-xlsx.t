@@ -1,7 +1,7 @@
 #!/bin/sh
 # Import from xlsx: typed cells (numbers, booleans, dates, formulas,
 # errors), --sheet, stdin, and files that are no workbooks.
-cd "${0%/*}" && . ../lib.sh && plan 38
+cd "${0%/*}" && . ../lib.sh && plan 42
 
 new_store db
 tab=$(printf '\t')
@@ -95,6 +95,17 @@ check_same "updated from the pipe" \
 check_same "the job has the digest of the bytes that came through" \
 	"$(sql db 'select sha256 from jobs order by id desc limit 1')" \
 	"$(sha256sum < t2.csv | cut -c1-64)"
+# no room for the copy: the message says which input it was for
+TMPDIR=$PWD/nowhere check_exit 5 "stdin without a temporary folder" \
+	sh -c 'userimp check -d db - < t2.csv'
+check_grep -F "names standard input" \
+	"cannot create a temporary file for standard input" err
+mkfifo pipe2.csv
+(cat t2.csv > pipe2.csv &)
+TMPDIR=$PWD/nowhere check_exit 5 "a named pipe without a temporary folder" \
+	timeout 30 userimp check -d db pipe2.csv
+check_grep -F "names the pipe" "cannot create a temporary file for the pipe" \
+	err
 check_same "a named file's digest too" \
 	"$(userimp import -q -d db t2.csv; sql db 'select sha256 from jobs
 	    order by id desc limit 1')" "$(sha256sum < t2.csv | cut -c1-64)"

@@ -868,24 +868,12 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct ctx *c = ud;
 	const char **a;
-	int bytes;
 
 	if (c->status)
 		return;
 	if (++c->depth > DEPTH_MAX)
 		return fail_at(c, "elements nested deeper than %s levels: "
 		    "refused", "256");
-	/*
-	 * A name or value is at most 1.5 times as long in UTF-8 as in the
-	 * tag it came in (UTF-16 to UTF-8; references only shrink): a tag of
-	 * at most TOKEN_MAX / 2 bytes holds none too long.  0: expat cannot
-	 * tell.
-	 */
-	bytes = XML_GetCurrentByteCount(c->p);
-	if (bytes > 0 && bytes <= TOKEN_MAX / 2) {
-		c->start(ud, name, atts);
-		return;
-	}
 	if (strlen(name) > TOKEN_MAX)
 		return fail_at(c, "an element name longer than %s bytes: "
 		    "refused", "65536");

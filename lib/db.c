@@ -1031,6 +1031,7 @@ user_load(struct user *u, sqlite3_stmt *st)
 		if (len < u->mem.cap - u->mem.len) {	/* the usual case */
 			memcpy(u->mem.s + u->mem.len, t, len);
 			u->mem.len += len;
+			u->mem.s[u->mem.len] = '\0';	/* as buf_add() */
 		} else if (buf_add(&u->mem, t, len))
 			return UIMP_ENOMEM;
 	}

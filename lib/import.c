@@ -3353,10 +3353,11 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	 * An aborted run rolls back, indexes and all (restart()).  SQLite
 	 * sorts an index in as much memory as the page cache may hold, on
 	 * top of the cache: each gets half, so that making the indexes
-	 * stays within the commit's room.
+	 * stays within the commit's room; the whole cache comes back after.
 	 */
 	if (bulk && !aborted && ((rc = db_cache(c->db, commit_cache(c) / 2,
-	    e)) != UIMP_OK || (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK))
+	    e)) != UIMP_OK || (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK ||
+	    (rc = db_cache(c->db, commit_cache(c), e)) != UIMP_OK))
 		return rc;
 	if (!aborted && (rc = apply_managers(c, e)) != UIMP_OK)
 		return rc;

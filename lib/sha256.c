@@ -92,7 +92,7 @@ blocks_shani(struct sha256 *c, const unsigned char *p, size_t n)
 	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[0]),
 	    0xb1);					/* CDAB */
 	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&c->h[4]),
-	    0x1b);					/* HGFE */
+	    0x1b);					/* EFGH */
 	abef = _mm_alignr_epi8(t, cdgh, 8);		/* ABEF */
 	cdgh = _mm_blend_epi16(cdgh, t, 0xf0);		/* CDGH */
 	for (; n > 0; n--, p += 64) {

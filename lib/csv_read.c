@@ -451,7 +451,6 @@ end_field(struct csv *c)
 	return UIMP_OK;
 }
 
-
 /*
  * After add_byte(), the bytes that follow in the buffer up to the next
  * stop (for an unquoted field the delimiter, CR, LF or NUL; in quotes a
@@ -490,6 +489,7 @@ add_run(struct csv *c, int quoted)
 	c->prev = p[n - 1];
 	return UIMP_OK;
 }
+
 /*
  * Read one record into c->fields; *end is set when the file ended before
  * it began.

@@ -550,10 +550,10 @@ out_abort(struct out *o)
 
 /*
  * Add value v to line b as a CSV field, after a comma unless it is the
- * first (first != 0): quoted when it holds a comma, a
- * quote or a line break, each quote doubled; a leading ' before what a
- * spreadsheet would take for a formula (import takes one away again).
- * One scan finds the length and whether to quote; the room is made once.
+ * first (first != 0): quoted when it holds a comma, a quote or a line
+ * break, each quote doubled; a leading ' before what a spreadsheet would
+ * take for a formula (import takes one away again).  One scan finds the
+ * length and whether to quote; the room is made once.
  */
 static int
 csv_add(struct buf *b, const char *v, int first)

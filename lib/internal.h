@@ -127,12 +127,13 @@ void	readahead_stop(struct uimp_reader *r);
 int	xlsx_reader_init(struct uimp_reader *r, const char *path,
 	    const char *display, const char *sheet, struct uimp_err *e);
 
+/* Set: every byte through add_byte(), no runs at once (tests). */
+extern int	csv_byte_by_byte;
+
 /*
  * csv_read.c: fill r for the CSV file at path (a real file), in encoding
  * (NULL: UTF-8) unless it starts with a byte order mark.
  */
-/* Set: every byte through add_byte(), no runs at once (tests). */
-extern int	csv_byte_by_byte;
 int	csv_reader_init(struct uimp_reader *r, const char *path,
 	    const char *display, int delimiter, const char *encoding,
 	    struct uimp_err *e);

@@ -63,22 +63,25 @@ block(struct sha256 *c, const unsigned char *p)
 static int
 has_shani(void)
 {
-	static int known = -1;
+	static int known = -1;	/* threads may ask at once: atomic */
 	unsigned a, b, cx, d;
+	int has = __atomic_load_n(&known, __ATOMIC_RELAXED);
 
-	if (known < 0)
-		known = __get_cpuid(1, &a, &b, &cx, &d) &&
+	if (has < 0) {
+		has = __get_cpuid(1, &a, &b, &cx, &d) &&
 		    (cx & bit_SSSE3) && (cx & bit_SSE4_1) &&
 		    __get_cpuid_count(7, 0, &a, &b, &cx, &d) &&
 		    (b & bit_SHA);
-	return known;
+		__atomic_store_n(&known, has, __ATOMIC_RELAXED);
+	}
+	return has;
 }
 
 /*
  * n blocks at p with the SHA extensions.  The state lives in two
  * registers as the instructions want it, ABEF and CDGH; each turn of the
  * loop does four rounds, and the message schedule keeps the last four
- * groups of four words in m[], oldest at m[t & 3].
+ * groups of four words in m[], oldest at m[i & 3].
  */
 __attribute__((target("sha,ssse3,sse4.1")))
 static void

@@ -337,6 +337,9 @@ static const struct setting settings[] = {
 	{ "import.locked_fields", "", 1, 0,
 	    "comma-separated fields that import refuses to change on "
 	    "existing users" },
+	{ "import.key_memory", "8192", 0, 4194304, "KiB in which import "
+	    "and check find repeated usernames, emails and phones as rows "
+	    "are read; past it, once the file is read" },
 	{ "new_user.status", "active", SET_STATUS, SET_STATUS, "status of "
 	    "a new user whose row leaves it empty: active or blocked" },
 	{ "new_user.is_manager", "0", 0, 1, "is_manager of a new user whose "

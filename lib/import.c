@@ -33,22 +33,6 @@
 
 enum action { ACT_REJECT = 0, ACT_INSERT, ACT_UPDATE, ACT_UNCHANGED };
 
-/*
- * A set of folded keys with the row that first held each: the keys one
- * after another in an arena, and an open-addressing table of 8-byte
- * slots, so that a million keys cost their bytes and 16 MiB.
- */
-struct kslot {
-	uint32_t	 off;		/* offset + 1 into arena, 0: free */
-	uint32_t	 row;
-};
-
-struct keyset {
-	struct buf	 arena;
-	struct kslot	*slot;
-	size_t		 cap, n;
-};
-
 struct col {
 	char	*header;	/* as the file spells it, trimmed */
 	int	 field;		/* enum uimp_field, or -1: not imported */
@@ -92,8 +76,10 @@ struct rec {
 enum rec_flags {
 	REC_DERIVED	= 1 << 0,	/* --key email: the username is the
 					 * email, no column gave one */
-	REC_NO_USERNAME	= 1 << 1	/* --key email: no column gave one,
+	REC_NO_USERNAME	= 1 << 1,	/* --key email: no column gave one,
 					 * and the email cannot be one */
+	REC_HASH_GIVEN	= 1 << 2	/* the password cell is a PHC string,
+					 * in r->hash */
 };
 
 /*
@@ -115,6 +101,24 @@ struct mref {
 	int		 state;		/* cycle search: 0, 1 on the path,
 					 * 2 done */
 	char		*msg;		/* why it was rejected */
+};
+
+/*
+ * What became of a row as it was read, for uniq_finish(): rejected, or
+ * its action and whether its password was generated or kept.
+ */
+enum fate {
+	FATE_BAD	= 1 << 0,
+	FATE_GEN	= 1 << 1,
+	FATE_KEPT	= 1 << 2,
+	FATE_ACT	= 3		/* the action, shifted left so much */
+};
+
+/* A row a repeat found once the file was read rejects. */
+struct late {
+	unsigned long	 row;
+	int		 col;
+	char		*msg;
 };
 
 struct ctx {
@@ -139,7 +143,12 @@ struct ctx {
 	char				*defaults[UIMP_F_COUNT]; /* of new users
 						 * (settings new_user.*) */
 
-	struct keyset			 keys, names, emails, phones;
+	struct uniq			*uniq;	/* the key, usernames, emails
+						 * and phones of the rows */
+	int				 fate;	/* of the row read (enum fate) */
+	struct late			*lates;	/* rows rejected once the file
+						 * was read, in row order */
+	size_t				 nlates, latecur;
 	FILE				*spool;	/* valid rows */
 	FILE				*log;	/* findings and rejected rows */
 	struct rec			 batch[BATCH];
@@ -205,7 +214,6 @@ struct ctx {
 
 /* small helpers */
 
-static int	open_temp(FILE **, struct uimp_err *);
 static int	rec_extras(struct ctx *, struct rec *, struct uimp_err *);
 
 static int
@@ -237,88 +245,6 @@ col_letters(size_t i, char out[8])
 	while (n > 0)
 		out[k++] = tmp[--n];
 	out[k] = '\0';
-}
-
-/* keyset */
-
-static unsigned long
-hashstr(const char *s)
-{
-	unsigned long h = 5381;
-
-	while (*s)
-		h = h * 33 ^ (unsigned char)*s++;
-	return h;
-}
-
-/*
- * Add key (already folded) first seen at row; if it is there already,
- * *first gets the row that holds it and nothing is added.  The arena's
- * offsets and the rows are 32-bit: past 4 GiB of keys, or a row number
- * past 4294967295, the set says it is out of memory.
- */
-static int
-keyset_add(struct keyset *k, const char *key, unsigned long row,
-    unsigned long *first)
-{
-	struct kslot *ns;
-	size_t i, j, ncap, len = strlen(key) + 1;
-
-	*first = 0;
-	if (row > UINT32_MAX || k->arena.len + len > UINT32_MAX - 1)
-		return UIMP_ENOMEM;
-	if (k->n * 2 >= k->cap) {
-		ncap = k->cap ? k->cap * 2 : 1024;
-		if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
-			return UIMP_ENOMEM;
-		for (i = 0; i < k->cap; i++) {
-			if (k->slot[i].off == 0)
-				continue;
-			j = hashstr(k->arena.s + k->slot[i].off - 1) &
-			    (ncap - 1);
-			while (ns[j].off)
-				j = (j + 1) & (ncap - 1);
-			ns[j] = k->slot[i];
-		}
-		free(k->slot);
-		k->slot = ns;
-		k->cap = ncap;
-	}
-	i = hashstr(key) & (k->cap - 1);
-	while (k->slot[i].off) {
-		if (strcmp(k->arena.s + k->slot[i].off - 1, key) == 0) {
-			*first = k->slot[i].row;
-			return UIMP_OK;
-		}
-		i = (i + 1) & (k->cap - 1);
-	}
-	k->slot[i].off = (uint32_t)k->arena.len + 1;
-	k->slot[i].row = (uint32_t)row;
-	k->n++;
-	return buf_add(&k->arena, key, len);
-}
-
-/* The row that holds key (folded) in k, or 0. */
-static unsigned long
-keyset_has(const struct keyset *k, const char *key)
-{
-	size_t i;
-
-	if (k->cap == 0)
-		return 0;
-	for (i = hashstr(key) & (k->cap - 1); k->slot[i].off;
-	    i = (i + 1) & (k->cap - 1))
-		if (strcmp(k->arena.s + k->slot[i].off - 1, key) == 0)
-			return k->slot[i].row;
-	return 0;
-}
-
-static void
-keyset_release(struct keyset *k)
-{
-	buf_release(&k->arena);
-	free(k->slot);
-	memset(k, 0, sizeof(*k));
 }
 
 /* findings */
@@ -536,8 +462,9 @@ errors_row(struct ctx *c, const struct uimp_row *r, struct uimp_err *e)
 }
 
 /*
- * A row rejected at the commit, from its checked values: the password,
- * hashed by then, is left out and the Error cell says so.
+ * A row rejected at the commit, from its checked values: a password cell
+ * that gave a PHC string is written as it was; one of plaintext, hashed
+ * by then, is left out and the Error cell says so.
  */
 static int
 errors_values(struct ctx *c, const struct rec *r, struct uimp_err *e)
@@ -551,11 +478,14 @@ errors_values(struct ctx *c, const struct rec *r, struct uimp_err *e)
 		if (c->cols[i].errors)
 			continue;
 		f = c->cols[i].field;
-		c->ecells[n] = f >= 0 && f != UIMP_F_PASSWORD ? r->v[f] : NULL;
+		c->ecells[n] = f >= 0 && f != UIMP_F_PASSWORD ? r->v[f] :
+		    f == UIMP_F_PASSWORD && (r->flags & REC_HASH_GIVEN) ?
+		    r->hash : NULL;
 		c->elens[n] = c->ecells[n] ? strlen(c->ecells[n]) : 0;
 		n++;
 	}
-	if (c->colof[UIMP_F_PASSWORD] >= 0 && c->rowmsg_row == r->row)
+	if (c->colof[UIMP_F_PASSWORD] >= 0 && c->rowmsg_row == r->row &&
+	    !(r->flags & REC_HASH_GIVEN) && (r->filled >> UIMP_F_PASSWORD & 1))
 		(void)buf_adds(&c->rowmsg, "; the password was hashed "
 		    "already and is not kept: enter it again");
 	return errors_write(c, n, r->row, NULL, e);
@@ -1820,8 +1750,10 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 			explicit_bzero(c->tmp.s, r->pwlen);
 			if (r->pw == NULL && r->hash == NULL)
 				return nomem(e);
-			if (r->hash)
+			if (r->hash) {
 				r->pwlen = 0;
+				r->flags |= REC_HASH_GIVEN;
+			}
 			r->filled |= 1UL << f;
 			continue;
 		}
@@ -1842,17 +1774,37 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 	return UIMP_OK;
 }
 
-/* Check values that must be unique within the file. */
+/* The finding of row, which repeats kind's value of row first. */
+static void
+repeat_message(const struct ctx *c, int kind, unsigned long first,
+    char *msg, size_t size, const char **code)
+{
+	if (kind == c->key) {
+		*code = "duplicate";
+		snprintf(msg, size, "duplicate key: row %lu has this %s "
+		    "already", first, uimp_field_info(kind)->name);
+	} else {
+		*code = "taken";
+		snprintf(msg, size, "already used by row %lu", first);
+	}
+}
+
+/*
+ * Check values that must be unique within the file: the key, and the
+ * username, email and phone.  A repeat c->uniq cannot tell now is found
+ * once the file is read (find_repeats()).
+ */
 static int
 check_unique(struct ctx *c, struct rec *r, struct uimp_err *e)
 {
 	static const int uniq[] = {
 		UIMP_F_USERNAME, UIMP_F_EMAIL, UIMP_F_MOBILE_PHONE
 	};
-	struct keyset *set, *sets[] = { &c->names, &c->emails, &c->phones };
+	const char *code;
+	char msg[128];
 	unsigned long first;
 	size_t i;
-	int f;
+	int f, rc;
 
 	for (i = 0; i < 4; i++) {
 		f = i == 0 ? c->key : uniq[i - 1];
@@ -1864,18 +1816,12 @@ check_unique(struct ctx *c, struct rec *r, struct uimp_err *e)
 		if (buf_adds(&c->tmp, r->v[f]))
 			return nomem(e);
 		fold(c->tmp.s);
-		set = i == 0 ? &c->keys : sets[i - 1];
-		if (keyset_add(set, c->tmp.s, r->row, &first))
-			return nomem(e);
+		if ((rc = uniq_add(c->uniq, f, c->tmp.s, r->row, &first, e)))
+			return rc;
 		if (first == 0)
 			continue;
-		if (i == 0)
-			report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
-			    "duplicate", "duplicate key: row %lu has this "
-			    "%s already", first, uimp_field_info(f)->name);
-		else
-			report(c, r->row, c->colof[f], UIMP_SEV_ERROR,
-			    "taken", "already used by row %lu", first);
+		repeat_message(c, f, first, msg, sizeof(msg), &code);
+		report(c, r->row, c->colof[f], UIMP_SEV_ERROR, code, "%s", msg);
 	}
 	return UIMP_OK;
 }
@@ -2090,8 +2036,7 @@ blank_row(const struct uimp_row *row)
 static unsigned long
 file_email(const struct ctx *c, const char *email)
 {
-	return keyset_has(c->key == UIMP_F_EMAIL ? &c->keys : &c->emails,
-	    email);
+	return uniq_has(c->uniq, UIMP_F_EMAIL, email);
 }
 
 /*
@@ -2103,7 +2048,7 @@ mark_bad_email(struct ctx *c, const struct rec *r, struct uimp_err *e)
 {
 	unsigned long first;
 
-	if (r->v[UIMP_F_EMAIL] == NULL)
+	if (r->v[UIMP_F_EMAIL] == NULL || c->colof[UIMP_F_MANAGER_EMAIL] < 0)
 		return UIMP_OK;
 	buf_reset(&c->tmp);
 	if (buf_adds(&c->tmp, r->v[UIMP_F_EMAIL]))
@@ -2426,7 +2371,7 @@ generate(struct ctx *c, struct rec *r, struct uimp_err *e)
 }
 
 static int
-process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
+take_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 {
 	struct rec *r = &c->batch[c->nbatch];
 	struct user out;
@@ -2501,6 +2446,8 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	}
 	if (kept)
 		c->sum->passwords_kept++;
+	c->fate = r->action << FATE_ACT | (gen ? FATE_GEN : 0) |
+	    (kept ? FATE_KEPT : 0);
 	if (r->action == ACT_INSERT)
 		c->to_insert++;
 	else if (r->action == ACT_UPDATE)
@@ -2520,6 +2467,78 @@ process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	}
 	if (++c->nbatch == BATCH)
 		return flush(c, e);
+	return UIMP_OK;
+}
+
+/* Read one row of the file after its header. */
+static int
+process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
+{
+	int rc;
+
+	c->fate = FATE_BAD;
+	if ((rc = take_row(c, row, e)) != UIMP_OK)
+		return rc;
+	return uniq_row_end(c->uniq, c->fate, e);
+}
+
+/*
+ * Once the file is read: the repeats c->uniq found among the values past
+ * its budget, told in the order of their rows.  A row good until then is
+ * rejected now: commit_rows() skips it, and its counts are taken back as
+ * late_reject() takes them.
+ */
+static int
+find_repeats(struct ctx *c, struct uimp_err *e)
+{
+	struct uniq_late *u;
+	struct late *l;
+	const char *code;
+	char msg[128];
+	size_t i, n;
+	int rc, act;
+
+	if (c->uniq == NULL || !uniq_spilled(c->uniq))
+		return UIMP_OK;
+	if ((rc = uniq_finish(c->uniq, &u, &n, e)) != UIMP_OK)
+		return rc;
+	if (n > 0 && (c->lates = calloc(n, sizeof(*c->lates))) == NULL) {
+		free(u);
+		return nomem(e);
+	}
+	for (i = 0; i < n; i++) {
+		repeat_message(c, u[i].kind, u[i].first, msg, sizeof(msg),
+		    &code);
+		report(c, u[i].row, c->colof[u[i].kind], UIMP_SEV_ERROR, code,
+		    "%s", msg);
+		if (u[i].fate & FATE_BAD)	/* counted as it was read */
+			continue;
+		l = &c->lates[c->nlates];
+		l->row = u[i].row;
+		l->col = c->colof[u[i].kind];
+		if ((l->msg = strdup(msg)) == NULL) {
+			free(u);
+			return nomem(e);
+		}
+		c->nlates++;
+		if (i > 0 && u[i - 1].row == u[i].row)
+			continue;		/* the row is counted once */
+		act = u[i].fate >> FATE_ACT;
+		c->sum->rejected++;
+		if (c->check && act == ACT_INSERT)
+			c->sum->inserted--;
+		else if (c->check && act == ACT_UPDATE)
+			c->sum->updated--;
+		else if (c->check)
+			c->sum->unchanged--;
+		if (act == ACT_INSERT)
+			c->to_insert--;
+		else if (act == ACT_UPDATE)
+			c->to_update--;
+		c->sum->generated -= !!(u[i].fate & FATE_GEN);
+		c->sum->passwords_kept -= !!(u[i].fate & FATE_KEPT);
+	}
+	free(u);
 	return UIMP_OK;
 }
 
@@ -2587,7 +2606,7 @@ note_manager(struct ctx *c, const struct rec *r, long long id,
 		return UIMP_OK;
 	if (m && was && strcasecmp(m, was) == 0)
 		return UIMP_OK;
-	if (c->mgrs == NULL && (rc = open_temp(&c->mgrs, e)) != UIMP_OK)
+	if (c->mgrs == NULL && (rc = temp_file(&c->mgrs, e)) != UIMP_OK)
 		return rc;
 	fprintf(c->mgrs, "%lld %lu %s\n", id, r->row, m ? m : "-");
 	return ferror(c->mgrs) ? uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
@@ -2739,13 +2758,39 @@ log_values(struct ctx *c, const struct rec *r)
 	return log_cells(c, r->row, 1);
 }
 
+/*
+ * Whether row was rejected once the file was read (a manager, a repeat):
+ * then its messages are in c->rowmsg.
+ */
+static int
+late_row(struct ctx *c, unsigned long row)
+{
+	const struct mref *m = late_rejected(c, row);
+	const struct late *l;
+
+	while (c->latecur < c->nlates && c->lates[c->latecur].row < row)
+		c->latecur++;
+	l = c->latecur < c->nlates && c->lates[c->latecur].row == row ?
+	    &c->lates[c->latecur] : NULL;
+	if (m == NULL && l == NULL)
+		return 0;
+	buf_reset(&c->rowmsg);
+	c->rowmsg_row = 0;
+	for (; l < c->lates + c->nlates && l->row == row; l++)
+		row_message(c, row, l->col >= 0 ? c->cols[l->col].header :
+		    NULL, l->msg);
+	if (m)
+		row_message(c, row,
+		    c->cols[c->colof[UIMP_F_MANAGER_EMAIL]].header, m->msg);
+	return 1;
+}
+
 /* Write every spooled row; a rejection under abort stops with *aborted. */
 static int
 commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 {
-	const struct mref *late;
 	struct rec r;
-	int rc, more;
+	int rc, more, late;
 
 	memset(&r, 0, sizeof(r));
 	*aborted = 0;
@@ -2758,26 +2803,21 @@ commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 	for (;;) {
 		if ((rc = spool_read(c, &r, &more, e)) != UIMP_OK || !more)
 			break;
-		if ((late = late_rejected(c, r.row)) != NULL) {
-			/* its finding was told when the file was read */
+		/* a late rejection's finding was told once the file was read */
+		if ((late = late_row(c, r.row)) != 0)
 			c->row_bad = 1;
-			buf_reset(&c->rowmsg);
-			c->rowmsg_row = 0;
-			row_message(c, r.row,
-			    c->cols[c->colof[UIMP_F_MANAGER_EMAIL]].header,
-			    late->msg);
-		} else if ((rc = commit_row(c, &r, e)) != UIMP_OK)
+		else if ((rc = commit_row(c, &r, e)) != UIMP_OK)
 			break;
 		if (++c->prog.written % 4096 == 0)
 			progress(c, UIMP_PHASE_WRITE);
 		if (!c->row_bad)
 			continue;
-		if (late == NULL)
+		if (!late)
 			c->sum->rejected++;
 		if (r.gen) {
 			drop_generated(c, &r);
 			/* a late rejection took it off the count already */
-			c->sum->generated += late != NULL;
+			c->sum->generated += late;
 		}
 		if ((rc = errors_values(c, &r, e)) != UIMP_OK)
 			break;
@@ -2943,7 +2983,7 @@ find_missing(const struct user *u, void *arg)
 	if (buf_adds(&c->tmp, key))
 		return UIMP_ENOMEM;
 	fold(c->tmp.s);
-	if (keyset_has(&c->keys, c->tmp.s))
+	if (uniq_has(c->uniq, c->key, c->tmp.s))
 		return UIMP_OK;
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 256;
@@ -3069,33 +3109,6 @@ log_failure(struct ctx *c, const struct uimp_err *e)
 	log_finding(c, &f);
 }
 
-/* An unnamed temporary file (mode 0600) in $TMPDIR, else /tmp. */
-static int
-open_temp(FILE **f, struct uimp_err *e)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	*f = NULL;
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof(path), "%s/userimp.XXXXXX", dir) >=
-	    sizeof(path))
-		return uimp_err_set(e, UIMP_EINTERNAL, 0, dir, "TMPDIR is too "
-		    "long");
-	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
-		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
-		    "create a temporary file");
-	unlink(path);
-	if ((*f = fdopen(fd, "w+")) == NULL) {
-		close(fd);
-		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
-		    "create a temporary file");
-	}
-	return UIMP_OK;
-}
-
 /* The settings new_user.*: what a new user gets for an empty cell. */
 static int
 load_defaults(struct ctx *c, struct uimp_err *e)
@@ -3132,6 +3145,34 @@ spool_buffer(struct ctx *c, struct uimp_err *e)
 	return UIMP_OK;
 }
 
+/*
+ * The set of the values the rows must not repeat, in as much memory as
+ * the setting import.key_memory gives (KiB): past it, a repeat is found
+ * once the file is read.  All are kept where a later step looks them up:
+ * the managers' check, --block-missing, and a check's --errors file, to
+ * which no row rejected after the read goes.
+ */
+static int
+open_uniq(struct ctx *c, struct uimp_err *e)
+{
+	unsigned long long kib;
+	size_t budget = SIZE_MAX;
+	char *v = NULL;
+	int rc;
+
+	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0 &&
+	    !(c->o->flags & UIMP_IMPORT_BLOCK_MISSING) &&
+	    !(c->check && c->errors)) {
+		if ((rc = uimp_db_setting_get(c->db, "import.key_memory", &v,
+		    e)) != UIMP_OK)
+			return rc;
+		kib = strtoull(v, NULL, 10);
+		free(v);
+		budget = kib > SIZE_MAX / 1024 ? SIZE_MAX : (size_t)kib * 1024;
+	}
+	return uniq_open(&c->uniq, budget, e);
+}
+
 /* Read the file to its end; *failed gets a reading failure's status. */
 static int
 read_rows(struct ctx *c, struct uimp_reader *rd, struct uimp_err *e)
@@ -3147,7 +3188,8 @@ read_rows(struct ctx *c, struct uimp_reader *rd, struct uimp_err *e)
 		if (!have_header) {
 			if (blank_row(row))
 				continue;
-			if ((rc = read_header(c, row, e)) != UIMP_OK)
+			if ((rc = read_header(c, row, e)) != UIMP_OK ||
+			    (rc = open_uniq(c, e)) != UIMP_OK)
 				return rc;
 			have_header = 1;
 			continue;
@@ -3176,8 +3218,10 @@ ctx_release(struct ctx *c)
 	for (i = 0; i < c->ncols; i++)
 		free(c->cols[i].header);
 	free(c->cols);
-	keyset_release(&c->keys);
-	keyset_release(&c->names);
+	uniq_close(c->uniq);
+	for (i = 0; i < c->nlates; i++)
+		free(c->lates[i].msg);
+	free(c->lates);
 	keyset_release(&c->bademails);
 	keyset_release(&c->moved);
 	keyset_release(&c->groups);
@@ -3198,8 +3242,6 @@ ctx_release(struct ctx *c)
 	free(c->mrefs);
 	if (c->mgrs)
 		fclose(c->mgrs);
-	keyset_release(&c->emails);
-	keyset_release(&c->phones);
 	user_release(&c->stored);
 	user_release(&c->other);
 	buf_release(&c->tmp);
@@ -3449,15 +3491,17 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	 * The spool's buffer is ours, to be wiped: generated passwords pass
 	 * through it.
 	 */
-	if (!c.check && ((rc = open_temp(&c.spool, e)) != UIMP_OK ||
+	if (!c.check && ((rc = temp_file(&c.spool, e)) != UIMP_OK ||
 	    (rc = spool_buffer(&c, e)) != UIMP_OK ||
-	    (rc = open_temp(&c.log, e)) != UIMP_OK))
+	    (rc = temp_file(&c.log, e)) != UIMP_OK))
 		goto out;
 	if ((rc = uimp_reader_open(&rd, path, &o->read, e)) == UIMP_OK) {
 		c.rd = rd;
 		rc = read_rows(&c, rd, e);
 	}
 	end_read(&c);
+	if (rc == UIMP_OK)
+		rc = find_repeats(&c, e);
 	if (rc == UIMP_OK)
 		rc = resolve_managers(&c, e);
 	/* the digest is read on a thread of its own: it may fail apart */
@@ -3475,11 +3519,11 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	 */
 	uimp_reader_close(rd);
 	rd = c.rd = NULL;
-	keyset_release(&c.names);
-	keyset_release(&c.emails);
-	keyset_release(&c.phones);
-	if (!(o->flags & UIMP_IMPORT_BLOCK_MISSING))
-		keyset_release(&c.keys);	/* the managers are resolved */
+	if (!(o->flags & UIMP_IMPORT_BLOCK_MISSING)) {
+		uniq_close(c.uniq);	/* the managers are resolved */
+		c.uniq = NULL;
+	} else if (c.uniq && rc == UIMP_OK)
+		rc = uniq_keep(c.uniq, c.key, e);
 	malloc_trim(0);	/* the reading thread's heap too */
 	if (rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO)
 		name_file(path, e);

@@ -200,6 +200,89 @@ int	numfmt_iso(const char *s, int kind, char *out, size_t outsz);
 /* Levenshtein distance of two ASCII strings, capped at 255. */
 int	edit_distance(const char *a, const char *b);
 
+/*
+ * util.c: a temporary file in $TMPDIR (else /tmp), removed from its
+ * directory at once: it goes when it is closed.
+ */
+int	temp_file(FILE **f, struct uimp_err *e);
+
+/* keyset.c: a set of strings with the row that first held each */
+
+/*
+ * The strings one after another in an arena, and an open-addressing table
+ * of 8-byte slots, so that a million strings cost their bytes and 16 MiB.
+ */
+struct kslot {
+	uint32_t	 off;		/* offset + 1 into arena, 0: free */
+	uint32_t	 row;
+};
+
+struct keyset {
+	struct buf	 arena;
+	struct kslot	*slot;
+	size_t		 cap, n;
+};
+
+/*
+ * Add key first seen at row; if it is there already, *first gets the row
+ * that holds it and nothing is added.  The arena's offsets and the rows
+ * are 32-bit: past 4 GiB of keys, or a row number past 4294967295, the
+ * set says it is out of memory (UIMP_ENOMEM).
+ */
+int	keyset_add(struct keyset *k, const char *key, unsigned long row,
+	    unsigned long *first);
+/* The row that holds key in k, or 0. */
+unsigned long keyset_has(const struct keyset *k, const char *key);
+/* The memory k holds. */
+size_t	keyset_bytes(const struct keyset *k);
+void	keyset_release(struct keyset *k);
+
+/*
+ * keyset.c: the values a file must not repeat (of several kinds: a kind
+ * is a number from 0 to 250), with the row that first held each.  While
+ * they fit in a budget of memory they are kept there, and a repeat is
+ * found when it is added.  Past the budget, a value the memory does not
+ * hold is written to one of several temporary files once its row is read
+ * (uniq_row_end(), which also keeps the row's "fate", a byte the caller
+ * gives meaning); once the file is read, uniq_finish() finds the repeats
+ * among those a temporary file at a time.
+ */
+struct uniq;
+
+/* A repeat found by uniq_finish(). */
+struct uniq_late {
+	unsigned long	 row;		/* the row that repeats the value */
+	unsigned long	 first;		/* the row that held it first */
+	int		 kind;
+	int		 fate;		/* as uniq_row_end() was given it */
+};
+
+/* budget: bytes; SIZE_MAX keeps every value in memory. */
+int	uniq_open(struct uniq **u, size_t budget, struct uimp_err *e);
+/*
+ * Add value of kind at row (rows in increasing order).  *first: the row
+ * that held it first when that is known now, else 0: the value is new,
+ * or (uniq_spilled()) its repeat is for uniq_finish() to find.
+ */
+int	uniq_add(struct uniq *u, int kind, const char *value,
+	    unsigned long row, unsigned long *first, struct uimp_err *e);
+/* The row that holds value, or 0; complete only while !uniq_spilled(). */
+unsigned long uniq_has(struct uniq *u, int kind, const char *value);
+/* Forget the values of every other kind. */
+int	uniq_keep(struct uniq *u, int kind, struct uimp_err *e);
+/* Whether values went past the budget to the temporary files. */
+int	uniq_spilled(const struct uniq *u);
+/* The row whose values were added since the last call is read: fate. */
+int	uniq_row_end(struct uniq *u, int fate, struct uimp_err *e);
+/*
+ * Once every row is read: the repeats among the values past the budget,
+ * in the order of their rows (and kinds), in an array to free(3).  The
+ * values in memory are released first: uniq_has() knows none after it.
+ */
+int	uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
+	    struct uimp_err *e);
+void	uniq_close(struct uniq *u);
+
 /* util.c: files written whole or not at all */
 
 /*

@@ -411,3 +411,30 @@ atomic_abort(struct atomic *a)
 	a->tmp = a->dst = NULL;
 	a->fd = -1;
 }
+
+/* An unnamed temporary file (mode 0600) in $TMPDIR, else /tmp. */
+int
+temp_file(FILE **f, struct uimp_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	*f = NULL;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/userimp.XXXXXX", dir) >=
+	    sizeof(path))
+		return uimp_err_set(e, UIMP_EINTERNAL, 0, dir, "TMPDIR is too "
+		    "long");
+	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
+		    "create a temporary file");
+	unlink(path);
+	if ((*f = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, dir, "cannot "
+		    "create a temporary file");
+	}
+	return UIMP_OK;
+}

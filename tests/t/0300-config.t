@@ -13,6 +13,7 @@ argon2.t_cost=2
 argon2.m_cost=19456
 argon2.parallelism=1
 import.locked_fields=
+import.key_memory=8192
 new_user.status=active
 new_user.is_manager=0
 new_user.must_change_password=0

@@ -172,12 +172,14 @@ static const char *const keys[] = {
 	"password.min_length", "password.max_length",
 	"password.require_letter", "password.require_digit",
 	"password.allow_space", "argon2.t_cost", "argon2.m_cost",
-	"argon2.parallelism", "import.locked_fields", "new_user.status",
+	"argon2.parallelism", "import.locked_fields", "import.key_memory",
+	"new_user.status",
 	"new_user.is_manager", "new_user.must_change_password",
 	"new_user.contact_no", "invite.from", "invite.sendmail"
 };
 static const char *const defaults[] = {
-	"8", "100", "1", "1", "0", "2", "19456", "1", "", "active", "0", "0",
+	"8", "100", "1", "1", "0", "2", "19456", "1", "", "8192", "active", "0",
+	"0",
 	"10000", "", "/usr/sbin/sendmail"
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -1,0 +1,344 @@
+/*
+ * keyset.c: sets of strings with the row that first held each, and the
+ * values a file must not repeat, kept in memory up to a budget and in
+ * temporary files past it.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define NPART	64	/* the temporary files of values past the budget */
+
+static unsigned long
+hashstr(const char *s)
+{
+	unsigned long h = 5381;
+
+	while (*s)
+		h = h * 33 ^ (unsigned char)*s++;
+	return h;
+}
+
+int
+keyset_add(struct keyset *k, const char *key, unsigned long row,
+    unsigned long *first)
+{
+	struct kslot *ns;
+	size_t i, j, ncap, len = strlen(key) + 1;
+
+	*first = 0;
+	if (row > UINT32_MAX || k->arena.len + len > UINT32_MAX - 1)
+		return UIMP_ENOMEM;
+	if (k->n * 2 >= k->cap) {
+		ncap = k->cap ? k->cap * 2 : 1024;
+		if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
+			return UIMP_ENOMEM;
+		for (i = 0; i < k->cap; i++) {
+			if (k->slot[i].off == 0)
+				continue;
+			j = hashstr(k->arena.s + k->slot[i].off - 1) &
+			    (ncap - 1);
+			while (ns[j].off)
+				j = (j + 1) & (ncap - 1);
+			ns[j] = k->slot[i];
+		}
+		free(k->slot);
+		k->slot = ns;
+		k->cap = ncap;
+	}
+	i = hashstr(key) & (k->cap - 1);
+	while (k->slot[i].off) {
+		if (strcmp(k->arena.s + k->slot[i].off - 1, key) == 0) {
+			*first = k->slot[i].row;
+			return UIMP_OK;
+		}
+		i = (i + 1) & (k->cap - 1);
+	}
+	k->slot[i].off = (uint32_t)k->arena.len + 1;
+	k->slot[i].row = (uint32_t)row;
+	k->n++;
+	return buf_add(&k->arena, key, len);
+}
+
+unsigned long
+keyset_has(const struct keyset *k, const char *key)
+{
+	size_t i;
+
+	if (k->cap == 0)
+		return 0;
+	for (i = hashstr(key) & (k->cap - 1); k->slot[i].off;
+	    i = (i + 1) & (k->cap - 1))
+		if (strcmp(k->arena.s + k->slot[i].off - 1, key) == 0)
+			return k->slot[i].row;
+	return 0;
+}
+
+size_t
+keyset_bytes(const struct keyset *k)
+{
+	return k->arena.cap + k->cap * sizeof(*k->slot);
+}
+
+void
+keyset_release(struct keyset *k)
+{
+	buf_release(&k->arena);
+	free(k->slot);
+	memset(k, 0, sizeof(*k));
+}
+
+/* uniq */
+
+/*
+ * A value is stored as one string: its kind + 1 in the first byte (never
+ * a NUL), then the value.  Past the budget, a row's values wait in pend
+ * as records (row: 4 bytes, fate: 1, the string and its NUL) until the
+ * row's fate is known, then go to the partition their hash names.
+ */
+struct uniq {
+	struct keyset	 mem;		/* the values within the budget */
+	size_t		 budget;	/* bytes of mem, SIZE_MAX: no limit */
+	int		 spilling;	/* the budget is spent */
+	struct buf	 pend;		/* this row's records */
+	struct buf	 key;		/* kind and value */
+	FILE		*part[NPART];
+	unsigned long	 nrec;		/* records in the partitions */
+};
+
+int
+uniq_open(struct uniq **up, size_t budget, struct uimp_err *e)
+{
+	if ((*up = calloc(1, sizeof(**up))) == NULL)
+		return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	(*up)->budget = budget;
+	return UIMP_OK;
+}
+
+static int
+kind_key(struct uniq *u, int kind, const char *value)
+{
+	buf_reset(&u->key);
+	return buf_addc(&u->key, kind + 1) || buf_adds(&u->key, value) ?
+	    UIMP_ENOMEM : UIMP_OK;
+}
+
+int
+uniq_add(struct uniq *u, int kind, const char *value, unsigned long row,
+    unsigned long *first, struct uimp_err *e)
+{
+	uint32_t r32 = (uint32_t)row;
+
+	*first = 0;
+	if (kind < 0 || kind > 250 || row > UINT32_MAX ||
+	    kind_key(u, kind, value) != UIMP_OK)
+		goto nomem;
+	if (!u->spilling && keyset_bytes(&u->mem) >= u->budget)
+		u->spilling = 1;
+	if (!u->spilling)
+		return keyset_add(&u->mem, u->key.s, row, first) ?
+		    uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+		    uimp_strstatus(UIMP_ENOMEM)) : UIMP_OK;
+	/* a value first held within the budget is found at once */
+	if ((*first = keyset_has(&u->mem, u->key.s)) != 0)
+		return UIMP_OK;
+	if (buf_add(&u->pend, &r32, sizeof(r32)) || buf_addc(&u->pend, 0) ||
+	    buf_add(&u->pend, u->key.s, u->key.len + 1))
+		goto nomem;
+	return UIMP_OK;
+nomem:
+	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+	    uimp_strstatus(UIMP_ENOMEM));
+}
+
+unsigned long
+uniq_has(struct uniq *u, int kind, const char *value)
+{
+	if (kind < 0 || kind > 250 || kind_key(u, kind, value) != UIMP_OK)
+		return 0;
+	return keyset_has(&u->mem, u->key.s);
+}
+
+int
+uniq_keep(struct uniq *u, int kind, struct uimp_err *e)
+{
+	struct keyset k;
+	unsigned long first;
+	size_t i;
+	const char *v;
+
+	memset(&k, 0, sizeof(k));
+	for (i = 0; i < u->mem.cap; i++) {
+		if (u->mem.slot[i].off == 0)
+			continue;
+		v = u->mem.arena.s + u->mem.slot[i].off - 1;
+		if ((unsigned char)*v == kind + 1 &&
+		    keyset_add(&k, v, u->mem.slot[i].row, &first)) {
+			keyset_release(&k);
+			return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+		}
+	}
+	keyset_release(&u->mem);
+	u->mem = k;
+	return UIMP_OK;
+}
+
+int
+uniq_spilled(const struct uniq *u)
+{
+	return u->spilling;
+}
+
+/* The partition of a stored value: the top bits of its mixed hash. */
+static size_t
+part_of(const char *s)
+{
+	return (size_t)((hashstr(s) * 0x9e3779b97f4a7c15ULL) >> 58) %
+	    NPART;
+}
+
+int
+uniq_row_end(struct uniq *u, int fate, struct uimp_err *e)
+{
+	FILE **f;
+	size_t at, len;
+
+	for (at = 0; at < u->pend.len; at += len) {
+		u->pend.s[at + 4] = (char)fate;
+		len = 5 + strlen(u->pend.s + at + 5) + 1;
+		f = &u->part[part_of(u->pend.s + at + 5)];
+		if (*f == NULL && temp_file(f, e) != UIMP_OK)
+			return e->status;
+		if (fwrite(u->pend.s + at, 1, len, *f) != len)
+			return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
+			    "cannot write a temporary file");
+		u->nrec++;
+	}
+	buf_reset(&u->pend);
+	return UIMP_OK;
+}
+
+static int
+late_cmp(const void *a, const void *b)
+{
+	const struct uniq_late *x = a, *y = b;
+
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+/* Find the repeats among one partition's records, in the order written. */
+static int
+finish_part(FILE *f, struct buf *in, struct uniq_late **late, size_t *n,
+    size_t *cap, struct uimp_err *e)
+{
+	struct uniq_late *nl;
+	struct keyset seen;
+	unsigned long first;
+	uint32_t row;
+	long size;
+	size_t at, len;
+	int rc = UIMP_OK;
+
+	if (fflush(f) != 0 || fseek(f, 0, SEEK_END) != 0 ||
+	    (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
+	buf_reset(in);
+	if (buf_grow(in, (size_t)size))
+		return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+		    uimp_strstatus(UIMP_ENOMEM));
+	if (fread(in->s, 1, (size_t)size, f) != (size_t)size)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
+	in->len = (size_t)size;
+	memset(&seen, 0, sizeof(seen));
+	for (at = 0; at + 6 <= in->len && rc == UIMP_OK; at += len) {
+		memcpy(&row, in->s + at, sizeof(row));
+		len = 5 + strnlen(in->s + at + 5, in->len - at - 5) + 1;
+		if (at + len > in->len) {
+			rc = uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "a "
+			    "temporary file is cut short");
+			break;
+		}
+		if (keyset_add(&seen, in->s + at + 5, row, &first)) {
+			rc = uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+			    uimp_strstatus(UIMP_ENOMEM));
+			break;
+		}
+		if (first == 0)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			if ((nl = realloc(*late, *cap * sizeof(*nl))) ==
+			    NULL) {
+				rc = uimp_err_set(e, UIMP_ENOMEM, 0, NULL,
+				    "%s", uimp_strstatus(UIMP_ENOMEM));
+				break;
+			}
+			*late = nl;
+		}
+		(*late)[*n].row = row;
+		(*late)[*n].first = first;
+		(*late)[*n].kind = (unsigned char)in->s[at + 5] - 1;
+		(*late)[*n].fate = (unsigned char)in->s[at + 4];
+		(*n)++;
+	}
+	keyset_release(&seen);
+	return rc;
+}
+
+int
+uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
+    struct uimp_err *e)
+{
+	struct buf in = BUF_INIT;
+	size_t p, cap = 0;
+	int rc = UIMP_OK;
+
+	*late = NULL;
+	*n = 0;
+	if (!u->spilling)
+		return UIMP_OK;
+	/* what the budget held is no longer looked up */
+	keyset_release(&u->mem);
+	for (p = 0; p < NPART && rc == UIMP_OK; p++) {
+		if (u->part[p] == NULL)
+			continue;
+		rc = finish_part(u->part[p], &in, late, n, &cap, e);
+		fclose(u->part[p]);
+		u->part[p] = NULL;
+	}
+	buf_release(&in);
+	if (rc != UIMP_OK) {
+		free(*late);
+		*late = NULL;
+		*n = 0;
+		return rc;
+	}
+	qsort(*late, *n, sizeof(**late), late_cmp);
+	return UIMP_OK;
+}
+
+void
+uniq_close(struct uniq *u)
+{
+	size_t p;
+
+	if (u == NULL)
+		return;
+	keyset_release(&u->mem);
+	buf_release(&u->pend);
+	buf_release(&u->key);
+	for (p = 0; p < NPART; p++)
+		if (u->part[p])
+			fclose(u->part[p]);
+	free(u);
+}

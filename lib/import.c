@@ -23,9 +23,10 @@
 
 #define BATCH		256	/* rows hashed together */
 #define BULK_MIN	10000	/* new users that make a bulk load */
-#define COMMIT_CACHE	65536	/* KiB of SQLite page cache at most for the
-				 * commit, in the room the read left: ... */
-#define COMMIT_ROW	64	/* ... bytes a row to write */
+#define COMMIT_CACHE	8192	/* KiB of SQLite page cache for the commit,
+				 * whatever the number of rows: memory stays
+				 * flat, and a bulk load is no faster with
+				 * more */
 #define JOB_CELLS_MAX	(64UL << 20)	/* bytes of rejected cells a job keeps */
 #define SPOOL_BUF	(64UL << 10)	/* the spool's stdio buffer */
 #define GEN_MAX		1100	/* a generated password's buffer: the
@@ -3331,19 +3332,6 @@ restart(struct ctx *c, struct uimp_err *e)
 }
 
 /*
- * The commit's page cache in KiB: 64 bytes a row to write, less than the
- * keys of the file that were let go, from SQLite's default 2000 KiB up.
- */
-static int
-commit_cache(const struct ctx *c)
-{
-	unsigned long kib = c->spooled / (1024 / COMMIT_ROW);
-
-	return kib < 2000 ? 2000 : kib > COMMIT_CACHE ? COMMIT_CACHE :
-	    (int)kib;
-}
-
-/*
  * The store's part of a run whose rows were read: write them, block the
  * missing users, hold to --max-changes, record the job, and commit,
  * with the credentials file named just before the commit (removed if the
@@ -3362,7 +3350,7 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 
 	memset(&why, 0, sizeof(why));
 	c->empty = 0;	/* from now on every look-up is made */
-	if ((rc = db_cache(c->db, commit_cache(c), e)) != UIMP_OK ||
+	if ((rc = db_cache(c->db, COMMIT_CACHE, e)) != UIMP_OK ||
 	    (rc = db_begin(c->db, e)) != UIMP_OK)
 		return rc;
 	if (c->planned) {
@@ -3397,9 +3385,9 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	 * top of the cache: each gets half, so that making the indexes
 	 * stays within the commit's room; the whole cache comes back after.
 	 */
-	if (bulk && !aborted && ((rc = db_cache(c->db, commit_cache(c) / 2,
+	if (bulk && !aborted && ((rc = db_cache(c->db, COMMIT_CACHE / 2,
 	    e)) != UIMP_OK || (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK ||
-	    (rc = db_cache(c->db, commit_cache(c), e)) != UIMP_OK))
+	    (rc = db_cache(c->db, COMMIT_CACHE, e)) != UIMP_OK))
 		return rc;
 	if (!aborted && (rc = apply_managers(c, e)) != UIMP_OK)
 		return rc;

@@ -2968,7 +2968,33 @@ struct missing {
 	struct ctx	*c;
 	long long	*ids;
 	size_t		 n, cap;
+	struct uimp_err	*e;
 };
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Keep id, of a user the file does not name. */
+static int
+add_missing(long long id, void *arg)
+{
+	struct missing *m = arg;
+	long long *nids;
+
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		if ((nids = realloc(m->ids, m->cap * sizeof(*nids))) == NULL)
+			return UIMP_ENOMEM;
+		m->ids = nids;
+	}
+	m->ids[m->n++] = id;
+	return UIMP_OK;
+}
 
 static int
 find_missing(const struct user *u, void *arg)
@@ -2976,24 +3002,19 @@ find_missing(const struct user *u, void *arg)
 	struct missing *m = arg;
 	struct ctx *c = m->c;
 	const char *key = u->v[c->key];
-	long long *nids;
+	int rc, found;
 
 	if (key == NULL)
 		return UIMP_OK;
 	buf_reset(&c->tmp);
 	if (buf_adds(&c->tmp, key))
-		return UIMP_ENOMEM;
+		return nomem(m->e);
 	fold(c->tmp.s);
-	if (uniq_has(c->uniq, c->key, c->tmp.s))
-		return UIMP_OK;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 256;
-		if ((nids = realloc(m->ids, m->cap * sizeof(*nids))) == NULL)
-			return UIMP_ENOMEM;
-		m->ids = nids;
-	}
-	m->ids[m->n++] = u->id;
-	return UIMP_OK;
+	if ((rc = uniq_probe(c->uniq, c->key, c->tmp.s, u->id, &found,
+	    m->e)) != UIMP_OK)
+		return rc;
+	return found == 0 && add_missing(u->id, m) != UIMP_OK ? nomem(m->e) :
+	    UIMP_OK;
 }
 
 /*
@@ -3005,7 +3026,7 @@ static int
 block_missing(struct ctx *c, int write, struct uimp_err *e)
 {
 	struct user_filter flt = { "active", NULL, NULL };
-	struct missing m = { c, NULL, 0, 0 };
+	struct missing m = { c, NULL, 0, 0, e };
 	size_t i;
 	int rc;
 
@@ -3019,9 +3040,11 @@ block_missing(struct ctx *c, int write, struct uimp_err *e)
 		return uimp_err_set(e, UIMP_EREFUSED, 0, c->file, "--block-"
 		    "missing needs the key of every row");
 	}
-	rc = db_users_each(c->db, &flt, 0, find_missing, &m, e);
-	if (rc == UIMP_ENOMEM)
-		rc = nomem(e);
+	/* the keys the file's memory does not hold are looked for after */
+	if ((rc = db_users_each(c->db, &flt, 0, find_missing, &m, e)) ==
+	    UIMP_OK && (rc = uniq_probe_end(c->uniq, add_missing, &m, e)) ==
+	    UIMP_OK && m.n > 0)
+		qsort(m.ids, m.n, sizeof(*m.ids), id_cmp);
 	for (i = 0; rc == UIMP_OK && i < m.n; i++) {
 		if (write && ((rc = db_job_change(c->db, c->sum->job,
 		    m.ids[i], CH_UPDATE, c->now, e)) != UIMP_OK ||
@@ -3150,8 +3173,8 @@ spool_buffer(struct ctx *c, struct uimp_err *e)
  * The set of the values the rows must not repeat, in as much memory as
  * the setting import.key_memory gives (KiB): past it, a repeat is found
  * once the file is read.  All are kept where a later step looks them up:
- * the managers' check, --block-missing, and a check's --errors file, to
- * which no row rejected after the read goes.
+ * the managers' check, and a check's --errors file, to which no row
+ * rejected after the read goes.
  */
 static int
 open_uniq(struct ctx *c, struct uimp_err *e)
@@ -3161,9 +3184,7 @@ open_uniq(struct ctx *c, struct uimp_err *e)
 	char *v = NULL;
 	int rc;
 
-	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0 &&
-	    !(c->o->flags & UIMP_IMPORT_BLOCK_MISSING) &&
-	    !(c->check && c->errors)) {
+	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0 && !(c->check && c->errors)) {
 		if ((rc = uimp_db_setting_get(c->db, "import.key_memory", &v,
 		    e)) != UIMP_OK)
 			return rc;

@@ -276,11 +276,24 @@ int	uniq_spilled(const struct uniq *u);
 int	uniq_row_end(struct uniq *u, int fate, struct uimp_err *e);
 /*
  * Once every row is read: the repeats among the values past the budget,
- * in the order of their rows (and kinds), in an array to free(3).  The
- * values in memory are released first: uniq_has() knows none after it.
+ * in the order of their rows (and kinds), in an array to free(3).
  */
 int	uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
 	    struct uimp_err *e);
+/*
+ * Once every row is read, whether the file has value of kind (a value of
+ * the store, whose id is given): *found is 1 or 0 when that is known now,
+ * -1 when uniq_probe_end() is to tell.
+ */
+int	uniq_probe(struct uniq *u, int kind, const char *value, long long id,
+	    int *found, struct uimp_err *e);
+/*
+ * Call missing(id, arg) for each value uniq_probe() left to it that the
+ * file does not have, in no order; missing() returns non-zero when out of
+ * memory.
+ */
+int	uniq_probe_end(struct uniq *u, int (*missing)(long long, void *),
+	    void *arg, struct uimp_err *e);
 void	uniq_close(struct uniq *u);
 
 /* util.c: files written whole or not at all */

@@ -108,6 +108,7 @@ struct uniq {
 	struct buf	 key;		/* kind and value */
 	FILE		*part[NPART];
 	unsigned long	 nrec;		/* records in the partitions */
+	unsigned long	 probes;	/* probes in them */
 };
 
 int
@@ -234,43 +235,93 @@ late_cmp(const void *a, const void *b)
 	return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
+static int
+nomem(struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+	    uimp_strstatus(UIMP_ENOMEM));
+}
+
+/* Read partition f whole into in, and leave it open to append to. */
+static int
+load_part(FILE *f, struct buf *in, struct uimp_err *e)
+{
+	long size;
+
+	if (fflush(f) != 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "write a temporary file");
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0)
+		goto fail;
+	buf_reset(in);
+	if (buf_grow(in, (size_t)size))
+		return nomem(e);
+	if (fread(in->s, 1, (size_t)size, f) != (size_t)size ||
+	    fseek(f, 0, SEEK_END) != 0)
+		goto fail;
+	in->len = (size_t)size;
+	return UIMP_OK;
+fail:
+	return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot read a "
+	    "temporary file");
+}
+
+/*
+ * The record at in->s + at: its row (0: a probe, whose id follows the
+ * string), its string; *next: the offset of the next.  0, or -1 when the
+ * partition is cut short.
+ */
+static int
+record(const struct buf *in, size_t at, uint32_t *row, const char **str,
+    long long *id, size_t *next)
+{
+	size_t len;
+
+	if (at + 6 > in->len)
+		return -1;
+	memcpy(row, in->s + at, sizeof(*row));
+	*str = in->s + at + 5;
+	len = 5 + strnlen(*str, in->len - at - 5) + 1;
+	if (*row == 0)
+		len += sizeof(*id);
+	if (at + len > in->len)
+		return -1;
+	if (*row == 0)
+		memcpy(id, in->s + at + len - sizeof(*id), sizeof(*id));
+	*next = at + len;
+	return 0;
+}
+
+static int
+cut_short(struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "a temporary file is "
+	    "cut short");
+}
+
 /* Find the repeats among one partition's records, in the order written. */
 static int
-finish_part(FILE *f, struct buf *in, struct uniq_late **late, size_t *n,
+finish_part(const struct buf *in, struct uniq_late **late, size_t *n,
     size_t *cap, struct uimp_err *e)
 {
 	struct uniq_late *nl;
 	struct keyset seen;
 	unsigned long first;
 	uint32_t row;
-	long size;
-	size_t at, len;
+	long long id;
+	const char *str;
+	size_t at, next;
 	int rc = UIMP_OK;
 
-	if (fflush(f) != 0 || fseek(f, 0, SEEK_END) != 0 ||
-	    (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
-		    "read a temporary file");
-	buf_reset(in);
-	if (buf_grow(in, (size_t)size))
-		return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-		    uimp_strstatus(UIMP_ENOMEM));
-	if (fread(in->s, 1, (size_t)size, f) != (size_t)size)
-		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
-		    "read a temporary file");
-	in->len = (size_t)size;
 	memset(&seen, 0, sizeof(seen));
-	for (at = 0; at + 6 <= in->len && rc == UIMP_OK; at += len) {
-		memcpy(&row, in->s + at, sizeof(row));
-		len = 5 + strnlen(in->s + at + 5, in->len - at - 5) + 1;
-		if (at + len > in->len) {
-			rc = uimp_err_set(e, UIMP_EINTERNAL, 0, NULL, "a "
-			    "temporary file is cut short");
+	for (at = 0; at < in->len && rc == UIMP_OK; at = next) {
+		if (record(in, at, &row, &str, &id, &next) != 0) {
+			rc = cut_short(e);
 			break;
 		}
-		if (keyset_add(&seen, in->s + at + 5, row, &first)) {
-			rc = uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-			    uimp_strstatus(UIMP_ENOMEM));
+		if (keyset_add(&seen, str, row, &first)) {
+			rc = nomem(e);
 			break;
 		}
 		if (first == 0)
@@ -279,15 +330,14 @@ finish_part(FILE *f, struct buf *in, struct uniq_late **late, size_t *n,
 			*cap = *cap ? *cap * 2 : 64;
 			if ((nl = realloc(*late, *cap * sizeof(*nl))) ==
 			    NULL) {
-				rc = uimp_err_set(e, UIMP_ENOMEM, 0, NULL,
-				    "%s", uimp_strstatus(UIMP_ENOMEM));
+				rc = nomem(e);
 				break;
 			}
 			*late = nl;
 		}
 		(*late)[*n].row = row;
 		(*late)[*n].first = first;
-		(*late)[*n].kind = (unsigned char)in->s[at + 5] - 1;
+		(*late)[*n].kind = (unsigned char)*str - 1;
 		(*late)[*n].fate = (unsigned char)in->s[at + 4];
 		(*n)++;
 	}
@@ -305,17 +355,10 @@ uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
 
 	*late = NULL;
 	*n = 0;
-	if (!u->spilling)
-		return UIMP_OK;
-	/* what the budget held is no longer looked up */
-	keyset_release(&u->mem);
-	for (p = 0; p < NPART && rc == UIMP_OK; p++) {
-		if (u->part[p] == NULL)
-			continue;
-		rc = finish_part(u->part[p], &in, late, n, &cap, e);
-		fclose(u->part[p]);
-		u->part[p] = NULL;
-	}
+	for (p = 0; p < NPART && rc == UIMP_OK; p++)
+		if (u->part[p] && (rc = load_part(u->part[p], &in, e)) ==
+		    UIMP_OK)
+			rc = finish_part(&in, late, n, &cap, e);
 	buf_release(&in);
 	if (rc != UIMP_OK) {
 		free(*late);
@@ -325,6 +368,80 @@ uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
 	}
 	qsort(*late, *n, sizeof(**late), late_cmp);
 	return UIMP_OK;
+}
+
+int
+uniq_probe(struct uniq *u, int kind, const char *value, long long id,
+    int *found, struct uimp_err *e)
+{
+	uint32_t zero = 0;
+	FILE **f;
+
+	if (kind < 0 || kind > 250 || kind_key(u, kind, value) != UIMP_OK)
+		return nomem(e);
+	*found = keyset_has(&u->mem, u->key.s) != 0;
+	if (*found || !u->spilling)
+		return UIMP_OK;
+	*found = -1;
+	f = &u->part[part_of(u->key.s)];
+	if (*f == NULL && temp_file(f, e) != UIMP_OK)
+		return e->status;
+	if (fwrite(&zero, sizeof(zero), 1, *f) != 1 || putc(0, *f) == EOF ||
+	    fwrite(u->key.s, u->key.len + 1, 1, *f) != 1 ||
+	    fwrite(&id, sizeof(id), 1, *f) != 1)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "write a temporary file");
+	u->probes++;
+	return UIMP_OK;
+}
+
+/* The probes of one partition that no record of the file has. */
+static int
+probe_part(const struct buf *in, int (*missing)(long long, void *),
+    void *arg, struct uimp_err *e)
+{
+	struct keyset seen;
+	unsigned long first;
+	uint32_t row;
+	long long id;
+	const char *str;
+	size_t at, next;
+	int pass, rc = UIMP_OK;
+
+	memset(&seen, 0, sizeof(seen));
+	for (pass = 0; pass < 2 && rc == UIMP_OK; pass++)
+		for (at = 0; at < in->len && rc == UIMP_OK; at = next) {
+			if (record(in, at, &row, &str, &id, &next) != 0)
+				rc = cut_short(e);
+			else if (pass == 0 && row != 0 &&
+			    keyset_add(&seen, str, row, &first))
+				rc = nomem(e);
+			else if (pass == 1 && row == 0 &&
+			    keyset_has(&seen, str) == 0 &&
+			    missing(id, arg) != 0)
+				rc = nomem(e);
+		}
+	keyset_release(&seen);
+	return rc;
+}
+
+int
+uniq_probe_end(struct uniq *u, int (*missing)(long long, void *), void *arg,
+    struct uimp_err *e)
+{
+	struct buf in = BUF_INIT;
+	size_t p;
+	int rc = UIMP_OK;
+
+	if (u->probes == 0)
+		return UIMP_OK;
+	for (p = 0; p < NPART && rc == UIMP_OK; p++)
+		if (u->part[p] && (rc = load_part(u->part[p], &in, e)) ==
+		    UIMP_OK)
+			rc = probe_part(&in, missing, arg, e);
+	buf_release(&in);
+	u->probes = 0;
+	return rc;
 }
 
 void

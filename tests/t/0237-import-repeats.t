@@ -3,7 +3,7 @@
 # phones) are found as the rows are read while they fit in the setting
 # import.key_memory, and once the file is read past it: the same rows are
 # rejected, with the same findings, counts, errors file and store.
-cd "${0%/*}" && . ../lib.sh && plan 53
+cd "${0%/*}" && . ../lib.sh && plan 59
 
 phc=$(/usr/bin/python3 -c 'import argon2; print(argon2.PasswordHasher(
     time_cost=1, memory_cost=64, parallelism=1).hash("Passw0rd1"))')
@@ -196,6 +196,27 @@ check_same "the others once the file is read" "$(sed -n '2,3p' err.part)" \
 	'many.csv:3003:email: already used by row 3000
 many.csv:3004:username: duplicate key: row 3001 has this username already'
 check_same "3,000 users" "$(sql part 'select count(*) from users')" 3000
+
+# --block-missing: the users the file leaves out, whether their keys are
+# among those in memory or past it
+head -n 3001 many.csv | grep -v -e '^u7,' -e '^u2500,' > most.csv
+check_exit 0 "--block-missing, part of the keys past the memory" \
+	userimp import -q -d part --block-missing most.csv
+check_same "blocks the two users the file leaves out" \
+	"$(sql part "select username from users where status = 'blocked'
+	    order by id" | tr '\n' ' ')" "u7 u2500 "
+check_same "recorded in the order of their ids" \
+	"$(sql part "select user_id from job_changes where job_id =
+	    (select max(id) from jobs) order by id" | tr '\n' ' ')" "7 2500 "
+userimp config -q -d part import.key_memory 0
+sql part "update users set status = 'active'"
+check_exit 0 "check, with no memory for the keys" \
+	userimp check -q -d part --block-missing --json most.csv
+check "counts the two" json_ok 'assert d["summary"]["blocked"] == 2'
+head -n 3001 many.csv > all.csv
+check_exit 0 "a file that names them all" \
+	userimp check -q -d part --block-missing --json all.csv
+check "blocks no one" json_ok 'assert d["summary"]["blocked"] == 0'
 
 # where a later step looks the values up, they are all kept in memory
 printf '%s\n' 'username,email,first_name,last_name,password,manager_email' \

@@ -1570,6 +1570,7 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	unsigned long n;
 	long col;
 	int bad;
+	char msg[96];
 
 	if (c->status)
 		return;
@@ -1598,6 +1599,13 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			    n > ROWS_MAX || v[0] == '-')
 				return sheet_fail(x, "row number '%s' out of "
 				    "range (1 to 1048576)", v);
+			/* the rows' order is the file's (ECMA-376) */
+			if (n <= x->rownum) {
+				snprintf(msg, sizeof(msg), "row %lu after row "
+				    "%lu: rows must go down the sheet", n,
+				    x->rownum);
+				return sheet_fail(x, "%s", msg);
+			}
 		} else if ((n = x->rownum + 1) > ROWS_MAX)
 			return sheet_fail(x, "more than %s rows", "1048576");
 		x->rownum = n;

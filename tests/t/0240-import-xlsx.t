@@ -1,7 +1,7 @@
 #!/bin/sh
 # Import from xlsx: typed cells (numbers, booleans, dates, formulas,
 # errors), --sheet, stdin, and files that are no workbooks.
-cd "${0%/*}" && . ../lib.sh && plan 42
+cd "${0%/*}" && . ../lib.sh && plan 47
 
 new_store db
 tab=$(printf '\t')
@@ -128,4 +128,33 @@ check_exit 3 "a missing file is exit 3" userimp import -d db nothere.xlsx
 check_grep -F "naming it" "nothere.xlsx: cannot open: No such file or directory" err
 check_same "the store holds only the good users" \
 	"$(sql db 'select count(*) from users')" 5
+
+# rows whose numbers go back up the sheet (openpyxl's file, renumbered)
+/usr/bin/python3 - <<'PY'
+import re, zipfile
+from openpyxl import Workbook
+wb = Workbook()
+ws = wb.active
+ws.append(["username", "email", "first_name", "last_name", "password"])
+ws.append(["ron", "ron@example.com", "Ron", "R", "RonPass77"])
+ws.append(["RON", "ron2@example.com", "Ron", "S", "RonPass77"])
+wb.save("order.xlsx")
+for name, to in (("down.xlsx", "2"), ("back.xlsx", "1")):
+    zin = zipfile.ZipFile("order.xlsx")
+    zout = zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED)
+    for it in zin.infolist():
+        d = zin.read(it.filename)
+        if it.filename == "xl/worksheets/sheet1.xml":
+            d = re.sub(rb'(<row r=")3"', rb'\g<1>' + to.encode() + b'"', d)
+            d = re.sub(rb'(<c r="[A-Z]+)3"', rb'\g<1>' + to.encode() + b'"', d)
+        zout.writestr(it, d)
+    zout.close()
+PY
+check_exit 3 "a row numbered as the one before it is refused" \
+	userimp import -d db down.xlsx
+check_grep -F "saying where" \
+	'down.xlsx: xl/worksheets/sheet1.xml:1: row 2 after row 2: rows must go down the sheet' err
+check_exit 3 "so is a row numbered before it" userimp import -d db back.xlsx
+check_grep -F "row 1 after row 2" 'row 1 after row 2: rows must go down' err
+check_same "nothing written" "$(sql db 'select count(*) from users')" 5
 test_done

@@ -79,8 +79,9 @@ enum rec_flags {
 					 * email, no column gave one */
 	REC_NO_USERNAME	= 1 << 1,	/* --key email: no column gave one,
 					 * and the email cannot be one */
-	REC_HASH_GIVEN	= 1 << 2	/* the password cell is a PHC string,
+	REC_HASH_GIVEN	= 1 << 2,	/* the password cell is a PHC string,
 					 * in r->hash */
+	REC_PW_PLAIN	= 1 << 3	/* the password cell is plaintext */
 };
 
 /*
@@ -115,13 +116,6 @@ enum fate {
 	FATE_ACT	= 3		/* the action, shifted left so much */
 };
 
-/* A row a repeat found once the file was read rejects. */
-struct late {
-	unsigned long	 row;
-	int		 col;
-	char		*msg;
-};
-
 struct ctx {
 	const struct uimp_import_opts	*o;
 	const char			*file;
@@ -147,9 +141,14 @@ struct ctx {
 	struct uniq			*uniq;	/* the key, usernames, emails
 						 * and phones of the rows */
 	int				 fate;	/* of the row read (enum fate) */
-	struct late			*lates;	/* rows rejected once the file
+	struct uniq_late		*lates;	/* repeats found once the file
 						 * was read, in row order */
 	size_t				 nlates, latecur;
+	FILE				*held;	/* rows read past the memory
+						 * for repeats (hold_row()) */
+	unsigned char			 heldkey[32]; /* their cells are
+						 * encrypted with it */
+	struct buf			 heldbuf; /* a held row */
 	FILE				*spool;	/* valid rows */
 	FILE				*log;	/* findings and rejected rows */
 	struct rec			 batch[BATCH];
@@ -216,6 +215,7 @@ struct ctx {
 /* small helpers */
 
 static int	rec_extras(struct ctx *, struct rec *, struct uimp_err *);
+static int	holding(const struct ctx *);
 
 static int
 nomem(struct uimp_err *e)
@@ -485,8 +485,7 @@ errors_values(struct ctx *c, const struct rec *r, struct uimp_err *e)
 		c->elens[n] = c->ecells[n] ? strlen(c->ecells[n]) : 0;
 		n++;
 	}
-	if (c->colof[UIMP_F_PASSWORD] >= 0 && c->rowmsg_row == r->row &&
-	    !(r->flags & REC_HASH_GIVEN) && (r->filled >> UIMP_F_PASSWORD & 1))
+	if (c->rowmsg_row == r->row && (r->flags & REC_PW_PLAIN))
 		(void)buf_adds(&c->rowmsg, "; the password was hashed "
 		    "already and is not kept: enter it again");
 	return errors_write(c, n, r->row, NULL, e);
@@ -1754,7 +1753,8 @@ check_cells(struct ctx *c, const struct uimp_row *row, struct rec *r,
 			if (r->hash) {
 				r->pwlen = 0;
 				r->flags |= REC_HASH_GIVEN;
-			}
+			} else
+				r->flags |= REC_PW_PLAIN;
 			r->filled |= 1UL << f;
 			continue;
 		}
@@ -2070,8 +2070,8 @@ note_moved(struct ctx *c, const struct rec *r, const struct user *st,
 {
 	unsigned long first;
 
-	if (st == NULL || r->v[UIMP_F_EMAIL] == NULL ||
-	    st->v[UIMP_F_EMAIL] == NULL ||
+	if (st == NULL || c->colof[UIMP_F_MANAGER_EMAIL] < 0 ||
+	    r->v[UIMP_F_EMAIL] == NULL || st->v[UIMP_F_EMAIL] == NULL ||
 	    strcasecmp(r->v[UIMP_F_EMAIL], st->v[UIMP_F_EMAIL]) == 0 ||
 	    (r->action != ACT_UPDATE))
 		return UIMP_OK;
@@ -2423,6 +2423,9 @@ take_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 		if ((rc = mark_bad_email(c, r, e)) != UIMP_OK)
 			return rc;
 		rec_reset(r);
+		/* a held row is told once the repeats are found */
+		if (holding(c))
+			return UIMP_OK;
 		if ((rc = errors_row(c, row, e)) != UIMP_OK)
 			return rc;
 		return log_row(c, row);
@@ -2471,60 +2474,125 @@ take_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 	return UIMP_OK;
 }
 
+/*
+ * Whether the rows are held (hold_row()): once values went past the memory
+ * for repeats, a row may yet be rejected once the file is read, and the
+ * errors file and the job record want its cells as they were read.
+ */
+static int
+holding(const struct ctx *c)
+{
+	return c->uniq && uniq_spilled(c->uniq) && (c->errors || c->log);
+}
+
+/* Append n (at most UINT32_MAX) as 4 bytes, then n bytes at p. */
+static void
+hold_add(struct buf *b, const void *p, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	memcpy(b->s + b->len, &len, sizeof(len));
+	if (n > 0)
+		memcpy(b->s + b->len + sizeof(len), p, n);
+	b->len += sizeof(len) + n;
+}
+
+/*
+ * Keep a row in c->held: its number and size, then, encrypted with the
+ * run's own key and the row number as the nonce (a password cell is
+ * among them), whether it was rejected as it was read, its cells and its
+ * messages.  Once the file is read, tell_held() writes the rejected ones.
+ */
+static int
+hold_row(struct ctx *c, const struct uimp_row *row, int bad,
+    struct uimp_err *e)
+{
+	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+	uint64_t num = row->num;
+	uint32_t len;
+	size_t i, size, msglen;
+
+	if (c->held == NULL) {
+		if ((i = temp_file(&c->held, e)) != UIMP_OK)
+			return (int)i;
+		if (sodium_init() < 0)
+			return uimp_err_set(e, UIMP_EINTERNAL, 0, NULL,
+			    "cannot start libsodium");
+		randombytes_buf(c->heldkey, sizeof(c->heldkey));
+	}
+	msglen = bad && c->rowmsg_row == row->num ? c->rowmsg.len : 0;
+	size = 1 + sizeof(len) + sizeof(len) + msglen;
+	for (i = 0; i < row->ncells; i++) {
+		if (row->cells[i].len > UINT32_MAX)
+			return nomem(e);
+		size += sizeof(len) + row->cells[i].len;
+	}
+	buf_reset(&c->heldbuf);
+	if (size > UINT32_MAX || buf_grow_secret(&c->heldbuf, size))
+		return nomem(e);
+	c->heldbuf.s[c->heldbuf.len++] = (char)bad;
+	len = (uint32_t)row->ncells;
+	memcpy(c->heldbuf.s + c->heldbuf.len, &len, sizeof(len));
+	c->heldbuf.len += sizeof(len);
+	for (i = 0; i < row->ncells; i++)
+		hold_add(&c->heldbuf, row->cells[i].text, row->cells[i].len);
+	hold_add(&c->heldbuf, c->rowmsg.s, msglen);
+	memcpy(nonce, &num, sizeof(num));
+	crypto_stream_chacha20_xor((unsigned char *)c->heldbuf.s,
+	    (const unsigned char *)c->heldbuf.s, c->heldbuf.len, nonce,
+	    c->heldkey);
+	len = (uint32_t)c->heldbuf.len;
+	if (fwrite(&num, sizeof(num), 1, c->held) != 1 ||
+	    fwrite(&len, sizeof(len), 1, c->held) != 1 ||
+	    fwrite(c->heldbuf.s, len, 1, c->held) != 1)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "write a temporary file");
+	return UIMP_OK;
+}
+
 /* Read one row of the file after its header. */
 static int
 process_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 {
 	int rc;
 
+	if (blank_row(row))
+		return UIMP_OK;
 	c->fate = FATE_BAD;
-	if ((rc = take_row(c, row, e)) != UIMP_OK)
+	if ((rc = take_row(c, row, e)) != UIMP_OK ||
+	    (rc = uniq_row_end(c->uniq, c->fate, e)) != UIMP_OK)
 		return rc;
-	return uniq_row_end(c->uniq, c->fate, e);
+	return holding(c) ? hold_row(c, row, c->fate & FATE_BAD, e) : UIMP_OK;
 }
 
 /*
  * Once the file is read: the repeats c->uniq found among the values past
- * its budget, told in the order of their rows.  A row good until then is
- * rejected now: commit_rows() skips it, and its counts are taken back as
- * late_reject() takes them.
+ * its budget, told in the order of their rows, and kept in c->lates.  A
+ * row good until then is rejected now: commit_rows() skips it, and its
+ * counts are taken back as late_reject() takes them.
  */
 static int
 find_repeats(struct ctx *c, struct uimp_err *e)
 {
-	struct uniq_late *u;
-	struct late *l;
+	const struct uniq_late *u;
 	const char *code;
 	char msg[128];
-	size_t i, n;
+	size_t i;
 	int rc, act;
 
 	if (c->uniq == NULL || !uniq_spilled(c->uniq))
 		return UIMP_OK;
-	if ((rc = uniq_finish(c->uniq, &u, &n, e)) != UIMP_OK)
+	if ((rc = uniq_finish(c->uniq, &c->lates, &c->nlates, e)) != UIMP_OK)
 		return rc;
-	if (n > 0 && (c->lates = calloc(n, sizeof(*c->lates))) == NULL) {
-		free(u);
-		return nomem(e);
-	}
-	for (i = 0; i < n; i++) {
-		repeat_message(c, u[i].kind, u[i].first, msg, sizeof(msg),
-		    &code);
-		report(c, u[i].row, c->colof[u[i].kind], UIMP_SEV_ERROR, code,
+	for (i = 0; i < c->nlates; i++) {
+		u = &c->lates[i];
+		repeat_message(c, u->kind, u->first, msg, sizeof(msg), &code);
+		report(c, u->row, c->colof[u->kind], UIMP_SEV_ERROR, code,
 		    "%s", msg);
-		if (u[i].fate & FATE_BAD)	/* counted as it was read */
+		/* counted as it was read; a row is counted once */
+		if ((u->fate & FATE_BAD) || (i > 0 && u[-1].row == u->row))
 			continue;
-		l = &c->lates[c->nlates];
-		l->row = u[i].row;
-		l->col = c->colof[u[i].kind];
-		if ((l->msg = strdup(msg)) == NULL) {
-			free(u);
-			return nomem(e);
-		}
-		c->nlates++;
-		if (i > 0 && u[i - 1].row == u[i].row)
-			continue;		/* the row is counted once */
-		act = u[i].fate >> FATE_ACT;
+		act = u->fate >> FATE_ACT;
 		c->sum->rejected++;
 		if (c->check && act == ACT_INSERT)
 			c->sum->inserted--;
@@ -2536,11 +2604,135 @@ find_repeats(struct ctx *c, struct uimp_err *e)
 			c->to_insert--;
 		else if (act == ACT_UPDATE)
 			c->to_update--;
-		c->sum->generated -= !!(u[i].fate & FATE_GEN);
-		c->sum->passwords_kept -= !!(u[i].fate & FATE_KEPT);
+		c->sum->generated -= !!(u->fate & FATE_GEN);
+		c->sum->passwords_kept -= !!(u->fate & FATE_KEPT);
 	}
-	free(u);
 	return UIMP_OK;
+}
+
+/* Take 4 bytes of length, then so many bytes, from *p (end: the row's). */
+static int
+held_take(const char **p, const char *end, const char **s, uint32_t *len)
+{
+	if ((size_t)(end - *p) < sizeof(*len))
+		return -1;
+	memcpy(len, *p, sizeof(*len));
+	*p += sizeof(*len);
+	if ((size_t)(end - *p) < *len)
+		return -1;
+	*s = *p;
+	*p += *len;
+	return 0;
+}
+
+/*
+ * Write held row num (its bytes decrypted in c->heldbuf) to the errors
+ * file and the job record, with its messages: those found as it was read,
+ * then its repeats' from *l on.  0, or -1 when the bytes are cut short.
+ */
+static int
+tell_row(struct ctx *c, uint64_t num, const struct uniq_late **l,
+    const struct uniq_late *end, struct uimp_cell **cells, size_t *cap,
+    struct uimp_err *e)
+{
+	const char *p = c->heldbuf.s, *pend = c->heldbuf.s + c->heldbuf.len;
+	const char *msg, *code;
+	struct uimp_cell *nc;
+	struct uimp_row row;
+	char text[128];
+	uint32_t n, i, len;
+	int bad, rc;
+
+	if (c->heldbuf.len < 1 + sizeof(n))
+		return -1;
+	bad = *p++;
+	memcpy(&n, p, sizeof(n));
+	p += sizeof(n);
+	if (n > *cap) {
+		if ((nc = realloc(*cells, n * sizeof(*nc))) == NULL)
+			return nomem(e);
+		*cells = nc;
+		*cap = n;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&(*cells)[i], 0, sizeof((*cells)[i]));
+		if (held_take(&p, pend, &(*cells)[i].text, &len) != 0)
+			return -1;
+		(*cells)[i].len = len;
+	}
+	if (held_take(&p, pend, &msg, &len) != 0)
+		return -1;
+	buf_reset(&c->rowmsg);
+	c->rowmsg_row = num;
+	if (bad && len > 0)
+		(void)buf_add(&c->rowmsg, msg, len);
+	for (; *l < end && (*l)->row == num; (*l)++) {
+		repeat_message(c, (*l)->kind, (*l)->first, text, sizeof(text),
+		    &code);
+		row_message(c, num, c->colof[(*l)->kind] >= 0 ?
+		    c->cols[c->colof[(*l)->kind]].header : NULL, text);
+	}
+	row.num = num;
+	row.ncells = n;
+	row.cells = *cells;
+	if ((rc = errors_row(c, &row, e)) != UIMP_OK)
+		return rc;
+	if ((rc = log_row(c, &row)) != UIMP_OK)
+		return uimp_err_set(e, rc, errno, NULL, "%s",
+		    uimp_strstatus(rc));
+	return UIMP_OK;
+}
+
+/*
+ * Once the repeats are found: the held rows that were rejected, as they
+ * were read or for a repeat, go to the errors file and the job record,
+ * with every message of theirs, in the order of the file.
+ */
+static int
+tell_held(struct ctx *c, struct uimp_err *e)
+{
+	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+	const struct uniq_late *l = c->lates, *end = c->lates + c->nlates;
+	struct uimp_cell *cells = NULL;
+	uint64_t num;
+	uint32_t len;
+	size_t cap = 0;
+	int rc = UIMP_OK;
+
+	if (c->held == NULL)
+		return UIMP_OK;
+	if (fflush(c->held) != 0 || fseek(c->held, 0, SEEK_SET) != 0)
+		goto bad;
+	while (rc == UIMP_OK && fread(&num, sizeof(num), 1, c->held) == 1) {
+		buf_reset(&c->heldbuf);
+		if (fread(&len, sizeof(len), 1, c->held) != 1 ||
+		    buf_grow_secret(&c->heldbuf, len) ||
+		    fread(c->heldbuf.s, 1, len, c->held) != len)
+			goto bad;
+		c->heldbuf.len = len;
+		while (l < end && l->row < num)
+			l++;
+		memcpy(nonce, &num, sizeof(num));
+		crypto_stream_chacha20_xor((unsigned char *)c->heldbuf.s,
+		    (const unsigned char *)c->heldbuf.s, len, nonce,
+		    c->heldkey);
+		/* rejected as it was read, or for a repeat */
+		if (c->heldbuf.s[0] || (l < end && l->row == num))
+			rc = tell_row(c, num, &l, end, &cells, &cap, e);
+		explicit_bzero(c->heldbuf.s, c->heldbuf.len);
+		if (rc < 0)
+			goto bad;
+	}
+	if (rc == UIMP_OK && ferror(c->held))
+		goto bad;
+	free(cells);
+	buf_wipe(&c->heldbuf);
+	return rc;
+bad:
+	free(cells);
+	buf_wipe(&c->heldbuf);
+	return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot read a "
+	    "temporary file");
 }
 
 /* the commit */
@@ -2760,30 +2952,28 @@ log_values(struct ctx *c, const struct rec *r)
 }
 
 /*
- * Whether row was rejected once the file was read (a manager, a repeat):
- * then its messages are in c->rowmsg.
+ * Whether row was rejected once the file was read: LATE_REPEAT for a
+ * repeat (its row was told then), LATE_MANAGER for a manager, whose
+ * messages are then in c->rowmsg.
  */
+enum { LATE_REPEAT = 1, LATE_MANAGER };
+
 static int
 late_row(struct ctx *c, unsigned long row)
 {
-	const struct mref *m = late_rejected(c, row);
-	const struct late *l;
+	const struct mref *m;
 
 	while (c->latecur < c->nlates && c->lates[c->latecur].row < row)
 		c->latecur++;
-	l = c->latecur < c->nlates && c->lates[c->latecur].row == row ?
-	    &c->lates[c->latecur] : NULL;
-	if (m == NULL && l == NULL)
+	if (c->latecur < c->nlates && c->lates[c->latecur].row == row)
+		return LATE_REPEAT;
+	if ((m = late_rejected(c, row)) == NULL)
 		return 0;
 	buf_reset(&c->rowmsg);
 	c->rowmsg_row = 0;
-	for (; l < c->lates + c->nlates && l->row == row; l++)
-		row_message(c, row, l->col >= 0 ? c->cols[l->col].header :
-		    NULL, l->msg);
-	if (m)
-		row_message(c, row,
-		    c->cols[c->colof[UIMP_F_MANAGER_EMAIL]].header, m->msg);
-	return 1;
+	row_message(c, row, c->cols[c->colof[UIMP_F_MANAGER_EMAIL]].header,
+	    m->msg);
+	return LATE_MANAGER;
 }
 
 /* Write every spooled row; a rejection under abort stops with *aborted. */
@@ -2818,11 +3008,13 @@ commit_rows(struct ctx *c, int *aborted, struct uimp_err *e)
 		if (r.gen) {
 			drop_generated(c, &r);
 			/* a late rejection took it off the count already */
-			c->sum->generated += late;
+			c->sum->generated += late != 0;
 		}
-		if ((rc = errors_values(c, &r, e)) != UIMP_OK)
+		/* a repeat's row went to the errors file and the job then */
+		if (late != LATE_REPEAT &&
+		    (rc = errors_values(c, &r, e)) != UIMP_OK)
 			break;
-		if ((rc = log_values(c, &r)) != UIMP_OK) {
+		if (late != LATE_REPEAT && (rc = log_values(c, &r)) != UIMP_OK) {
 			rc = uimp_err_set(e, rc, errno, NULL, "%s",
 			    uimp_strstatus(rc));
 			break;
@@ -3172,9 +3364,8 @@ spool_buffer(struct ctx *c, struct uimp_err *e)
 /*
  * The set of the values the rows must not repeat, in as much memory as
  * the setting import.key_memory gives (KiB): past it, a repeat is found
- * once the file is read.  All are kept where a later step looks them up:
- * the managers' check, and a check's --errors file, to which no row
- * rejected after the read goes.
+ * once the file is read.  All are kept when the managers are checked:
+ * they look emails up once the file is read.
  */
 static int
 open_uniq(struct ctx *c, struct uimp_err *e)
@@ -3184,7 +3375,7 @@ open_uniq(struct ctx *c, struct uimp_err *e)
 	char *v = NULL;
 	int rc;
 
-	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0 && !(c->check && c->errors)) {
+	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0) {
 		if ((rc = uimp_db_setting_get(c->db, "import.key_memory", &v,
 		    e)) != UIMP_OK)
 			return rc;
@@ -3241,9 +3432,11 @@ ctx_release(struct ctx *c)
 		free(c->cols[i].header);
 	free(c->cols);
 	uniq_close(c->uniq);
-	for (i = 0; i < c->nlates; i++)
-		free(c->lates[i].msg);
 	free(c->lates);
+	if (c->held)
+		fclose(c->held);
+	buf_wipe(&c->heldbuf);
+	sodium_memzero(c->heldkey, sizeof(c->heldkey));
 	keyset_release(&c->bademails);
 	keyset_release(&c->moved);
 	keyset_release(&c->groups);
@@ -3509,8 +3702,8 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 		rc = read_rows(&c, rd, e);
 	}
 	end_read(&c);
-	if (rc == UIMP_OK)
-		rc = find_repeats(&c, e);
+	if (rc == UIMP_OK && (rc = find_repeats(&c, e)) == UIMP_OK)
+		rc = tell_held(&c, e);
 	if (rc == UIMP_OK)
 		rc = resolve_managers(&c, e);
 	/* the digest is read on a thread of its own: it may fail apart */

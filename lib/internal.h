@@ -235,6 +235,8 @@ int	keyset_add(struct keyset *k, const char *key, unsigned long row,
 unsigned long keyset_has(const struct keyset *k, const char *key);
 /* The memory k holds. */
 size_t	keyset_bytes(const struct keyset *k);
+/* The memory k would take at most while a key of len bytes is added. */
+size_t	keyset_room(const struct keyset *k, size_t len);
 void	keyset_release(struct keyset *k);
 
 /*
@@ -270,6 +272,8 @@ int	uniq_add(struct uniq *u, int kind, const char *value,
 unsigned long uniq_has(struct uniq *u, int kind, const char *value);
 /* Forget the values of every other kind. */
 int	uniq_keep(struct uniq *u, int kind, struct uimp_err *e);
+/* The memory the values in memory take: at most the budget. */
+size_t	uniq_bytes(const struct uniq *u);
 /* Whether values went past the budget to the temporary files. */
 int	uniq_spilled(const struct uniq *u);
 /* The row whose values were added since the last call is read: fate. */
@@ -295,6 +299,8 @@ int	uniq_probe(struct uniq *u, int kind, const char *value, long long id,
 int	uniq_probe_end(struct uniq *u, int (*missing)(long long, void *),
 	    void *arg, struct uimp_err *e);
 void	uniq_close(struct uniq *u);
+/* The size past which a temporary file is split (the unit tests lower it). */
+extern size_t uniq_part_max;
 
 /* util.c: files written whole or not at all */
 

@@ -3,6 +3,7 @@
  * values a file must not repeat, kept in memory up to a budget and in
  * temporary files past it.
  */
+#define _GNU_SOURCE	/* getdelim */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,15 @@
 #include "internal.h"
 
 #define NPART	64	/* the temporary files of values past the budget */
+#define DEPTH	4	/* at most, files split in NPART: 6 bits of hash a
+			 * level */
+
+/*
+ * A file bigger than this is split in NPART by the next bits of hash, and
+ * each part read alone: at most about 3 times as much memory (the file,
+ * the set of its values) whatever the number of rows.
+ */
+size_t	uniq_part_max = 2UL << 20;
 
 static unsigned long
 hashstr(const char *s)
@@ -84,6 +94,20 @@ keyset_bytes(const struct keyset *k)
 	return k->arena.cap + k->cap * sizeof(*k->slot);
 }
 
+size_t
+keyset_room(const struct keyset *k, size_t len)
+{
+	size_t arena = k->arena.cap ? k->arena.cap : 64;
+	size_t slots = k->cap * sizeof(*k->slot);
+
+	while (arena < k->arena.len + len + 2)
+		arena *= 2;
+	/* the table grows: the old one and the new one, while keys move */
+	if (k->n * 2 >= k->cap)
+		slots += (k->cap ? k->cap * 2 : 1024) * sizeof(*k->slot);
+	return arena + slots;
+}
+
 void
 keyset_release(struct keyset *k)
 {
@@ -139,7 +163,7 @@ uniq_add(struct uniq *u, int kind, const char *value, unsigned long row,
 	if (kind < 0 || kind > 250 || row > UINT32_MAX ||
 	    kind_key(u, kind, value) != UIMP_OK)
 		goto nomem;
-	if (!u->spilling && keyset_bytes(&u->mem) >= u->budget)
+	if (!u->spilling && keyset_room(&u->mem, u->key.len) > u->budget)
 		u->spilling = 1;
 	if (!u->spilling)
 		return keyset_add(&u->mem, u->key.s, row, first) ?
@@ -190,18 +214,24 @@ uniq_keep(struct uniq *u, int kind, struct uimp_err *e)
 	return UIMP_OK;
 }
 
+size_t
+uniq_bytes(const struct uniq *u)
+{
+	return keyset_bytes(&u->mem);
+}
+
 int
 uniq_spilled(const struct uniq *u)
 {
 	return u->spilling;
 }
 
-/* The partition of a stored value: the top bits of its mixed hash. */
+/* The partition of a value at depth: 6 bits of its mixed hash. */
 static size_t
-part_of(const char *s)
+part_at(const char *s, int depth)
 {
-	return (size_t)((hashstr(s) * 0x9e3779b97f4a7c15ULL) >> 58) %
-	    NPART;
+	return (size_t)((hashstr(s) * 0x9e3779b97f4a7c15ULL) >>
+	    (58 - 6 * depth)) % NPART;
 }
 
 int
@@ -213,7 +243,7 @@ uniq_row_end(struct uniq *u, int fate, struct uimp_err *e)
 	for (at = 0; at < u->pend.len; at += len) {
 		u->pend.s[at + 4] = (char)fate;
 		len = 5 + strlen(u->pend.s + at + 5) + 1;
-		f = &u->part[part_of(u->pend.s + at + 5)];
+		f = &u->part[part_at(u->pend.s + at + 5, 0)];
 		if (*f == NULL && temp_file(f, e) != UIMP_OK)
 			return e->status;
 		if (fwrite(u->pend.s + at, 1, len, *f) != len)
@@ -345,28 +375,122 @@ finish_part(const struct buf *in, struct uniq_late **late, size_t *n,
 	return rc;
 }
 
+/* A pass over the partitions: fn for each, read whole. */
+struct walk;
+static int	walk_part(struct walk *, FILE *, int, struct uimp_err *);
+
+struct walk {
+	int			(*fn)(struct walk *, struct uimp_err *);
+	struct buf		 in;		/* the partition */
+	struct uniq_late	*late;		/* uniq_finish() */
+	size_t			 n, cap;
+	int			(*missing)(long long, void *); /* probes */
+	void			*arg;
+};
+
+static int
+walk_finish(struct walk *w, struct uimp_err *e)
+{
+	return finish_part(&w->in, &w->late, &w->n, &w->cap, e);
+}
+
+/*
+ * Copy f's records to files of their own by the bits of hash of depth + 1,
+ * and walk each.  f is left at its end, to append to.
+ */
+static int
+split_part(struct walk *w, FILE *f, int depth, struct uimp_err *e)
+{
+	FILE *part[NPART] = { NULL };
+	char hdr[5], *str = NULL, id[8];
+	size_t cap = 0, p;
+	ssize_t len;
+	int rc = UIMP_OK;
+
+	if (fseek(f, 0, SEEK_SET) != 0)
+		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
+	while (rc == UIMP_OK && fread(hdr, sizeof(hdr), 1, f) == 1) {
+		if ((len = getdelim(&str, &cap, '\0', f)) <= 0 ||
+		    str[len - 1] != '\0' || (memcmp(hdr, "\0\0\0\0", 4) ==
+		    0 && fread(id, sizeof(id), 1, f) != 1)) {
+			rc = cut_short(e);
+			break;
+		}
+		p = part_at(str, depth + 1);
+		if (part[p] == NULL && (rc = temp_file(&part[p], e)) !=
+		    UIMP_OK)
+			break;
+		if (fwrite(hdr, sizeof(hdr), 1, part[p]) != 1 ||
+		    fwrite(str, (size_t)len, 1, part[p]) != 1 ||
+		    (memcmp(hdr, "\0\0\0\0", 4) == 0 &&
+		    fwrite(id, sizeof(id), 1, part[p]) != 1))
+			rc = uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
+			    "cannot write a temporary file");
+	}
+	if (rc == UIMP_OK && (ferror(f) || fseek(f, 0, SEEK_END) != 0))
+		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
+	free(str);
+	for (p = 0; p < NPART; p++) {
+		if (part[p] == NULL)
+			continue;
+		if (rc == UIMP_OK)
+			rc = walk_part(w, part[p], depth + 1, e);
+		fclose(part[p]);
+	}
+	return rc;
+}
+
+/* Walk partition f of depth: whole, or split when it is too big. */
+static int
+walk_part(struct walk *w, FILE *f, int depth, struct uimp_err *e)
+{
+	long size;
+
+	if (fflush(f) != 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "write a temporary file");
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0)
+		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
+		    "read a temporary file");
+	if ((size_t)size > uniq_part_max && depth + 1 < DEPTH)
+		return split_part(w, f, depth, e);
+	return load_part(f, &w->in, e) != UIMP_OK ? e->status : w->fn(w, e);
+}
+
+/* Walk every partition of u. */
+static int
+walk(struct uniq *u, struct walk *w, struct uimp_err *e)
+{
+	size_t p;
+	int rc = UIMP_OK;
+
+	for (p = 0; p < NPART && rc == UIMP_OK; p++)
+		if (u->part[p])
+			rc = walk_part(w, u->part[p], 0, e);
+	buf_release(&w->in);
+	return rc;
+}
+
 int
 uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
     struct uimp_err *e)
 {
-	struct buf in = BUF_INIT;
-	size_t p, cap = 0;
-	int rc = UIMP_OK;
+	struct walk w;
+	int rc;
 
+	memset(&w, 0, sizeof(w));
+	w.fn = walk_finish;
 	*late = NULL;
 	*n = 0;
-	for (p = 0; p < NPART && rc == UIMP_OK; p++)
-		if (u->part[p] && (rc = load_part(u->part[p], &in, e)) ==
-		    UIMP_OK)
-			rc = finish_part(&in, late, n, &cap, e);
-	buf_release(&in);
-	if (rc != UIMP_OK) {
-		free(*late);
-		*late = NULL;
-		*n = 0;
+	if ((rc = walk(u, &w, e)) != UIMP_OK) {
+		free(w.late);
 		return rc;
 	}
-	qsort(*late, *n, sizeof(**late), late_cmp);
+	qsort(w.late, w.n, sizeof(*w.late), late_cmp);
+	*late = w.late;
+	*n = w.n;
 	return UIMP_OK;
 }
 
@@ -383,7 +507,7 @@ uniq_probe(struct uniq *u, int kind, const char *value, long long id,
 	if (*found || !u->spilling)
 		return UIMP_OK;
 	*found = -1;
-	f = &u->part[part_of(u->key.s)];
+	f = &u->part[part_at(u->key.s, 0)];
 	if (*f == NULL && temp_file(f, e) != UIMP_OK)
 		return e->status;
 	if (fwrite(&zero, sizeof(zero), 1, *f) != 1 || putc(0, *f) == EOF ||
@@ -425,23 +549,26 @@ probe_part(const struct buf *in, int (*missing)(long long, void *),
 	return rc;
 }
 
+static int
+walk_probes(struct walk *w, struct uimp_err *e)
+{
+	return probe_part(&w->in, w->missing, w->arg, e);
+}
+
 int
 uniq_probe_end(struct uniq *u, int (*missing)(long long, void *), void *arg,
     struct uimp_err *e)
 {
-	struct buf in = BUF_INIT;
-	size_t p;
-	int rc = UIMP_OK;
+	struct walk w;
 
 	if (u->probes == 0)
 		return UIMP_OK;
-	for (p = 0; p < NPART && rc == UIMP_OK; p++)
-		if (u->part[p] && (rc = load_part(u->part[p], &in, e)) ==
-		    UIMP_OK)
-			rc = probe_part(&in, missing, arg, e);
-	buf_release(&in);
 	u->probes = 0;
-	return rc;
+	memset(&w, 0, sizeof(w));
+	w.fn = walk_probes;
+	w.missing = missing;
+	w.arg = arg;
+	return walk(u, &w, e);
 }
 
 void

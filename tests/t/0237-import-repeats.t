@@ -3,7 +3,7 @@
 # phones) are found as the rows are read while they fit in the setting
 # import.key_memory, and once the file is read past it: the same rows are
 # rejected, with the same findings, counts, errors file and store.
-cd "${0%/*}" && . ../lib.sh && plan 59
+cd "${0%/*}" && . ../lib.sh && plan 65
 
 phc=$(/usr/bin/python3 -c 'import argon2; print(argon2.PasswordHasher(
     time_cost=1, memory_cost=64, parallelism=1).hash("Passw0rd1"))')
@@ -35,10 +35,10 @@ EOF
 
 stores mem disk
 check_exit 1 "repeats in memory: the run is rejected" \
-	userimp import -d mem rep.csv
+	userimp import -d mem --errors ab.mem.csv rep.csv
 mv err err.mem
 check_exit 1 "repeats past the memory: the run is rejected" \
-	userimp import -d disk rep.csv
+	userimp import -d disk --errors ab.disk.csv rep.csv
 mv err err.disk
 check_same "nothing written either way" \
 	"$(sql mem 'select count(*) from users')$(sql disk \
@@ -56,6 +56,11 @@ check_grep -F "a row rejected as it was read keeps its value" \
 	err.disk
 check_grep -F "a rejected row repeats a value too" \
 	'rep.csv:9:mobile_phone: already used by row 8' err.disk
+check_same "under abort, the same errors file, in the order of the rows" \
+	"$(cat ab.disk.csv)" "$(cat ab.mem.csv)"
+check_same "and the same rows kept in the job" \
+	"$(sql disk 'select row, cells from job_rows')" \
+	"$(sql mem 'select row, cells from job_rows')"
 check_same "in memory, the findings come in the order of the rows" \
 	"$(grep -v ' rows: ' err.mem | cut -d: -f2 | tr '\n' ' ')" \
 	"4 5 5 6 7 9 9 "
@@ -84,12 +89,12 @@ check_same "the same users written" \
 check_same "the first of each repeat is the one written" \
 	"$(sql disk 'select username from users order by id' | tr '\n' ' ')" \
 	"ann bob eve "
-check_same "the same rows in the errors file" \
-	"$(grep -v ^fay e.disk.csv | sort)" "$(grep -v ^fay e.mem.csv | sort)"
-check_grep -F "a row rejected as it was read has the messages found then" \
-	"fay,fay@example,\"$phc\",Fay,F,'+79001110005,\"email: 'fay@example' is not an email address: expected local@domain.tld, with a dot in the domain\"" \
+check_same "the same errors file, in the order of the rows" \
+	"$(cat e.disk.csv)" "$(cat e.mem.csv)"
+check_grep -F "a row rejected as it was read has its repeat's message too" \
+	"fay,fay@example,\"$phc\",Fay,F,'+79001110005,\"email: 'fay@example' is not an email address: expected local@domain.tld, with a dot in the domain; mobile_phone: already used by row 8\"" \
 	e.disk.csv
-check_grep -F "a row rejected after the read keeps its PHC password" \
+check_grep -F "a row rejected after the read keeps its password cell" \
 	"ANN,ann2@example.com,\"$phc\",Ann,Two,,username: duplicate key" \
 	e.disk.csv
 check_grep -F "its Error cell has every repeat" \
@@ -98,6 +103,8 @@ check_grep -F "its Error cell has every repeat" \
 check_same "the job keeps the same findings" \
 	"$(sql disk 'select row, code from job_findings order by row, code')" \
 	"$(sql mem 'select row, code from job_findings order by row, code')"
+check_same "and the same rows" "$(sql disk 'select row, cells from job_rows')" \
+	"$(sql mem 'select row, cells from job_rows')"
 
 # check: the counts taken back from a row good until the repeats were found
 stores mem disk
@@ -110,20 +117,35 @@ check_same "check: exit 1 either way" "$(cat rc.mem rc.disk)" "1
 1"
 check_same "check: the same counts" "$(cat sum.disk)" "$(cat sum.mem)"
 check_grep -F "check: three to insert" '"inserted": 3' sum.disk
-userimp check -d disk --errors ce.csv rep.csv 2> /dev/null
-check_grep -F "check --errors keeps every value in memory: the row is there" \
-	'ANN,ann2@example.com' ce.csv
+for s in mem disk; do
+	userimp check -d $s --errors ce.$s.csv rep.csv 2> /dev/null
+	userimp import -d $s --dry-run --errors de.$s.csv rep.csv 2> /dev/null
+done
+check_same "check --errors: the same file" "$(cat ce.disk.csv)" \
+	"$(cat ce.mem.csv)"
+check_same "--dry-run --errors: the same file" "$(cat de.disk.csv)" \
+	"$(cat de.mem.csv)"
+check_grep -F "with the rows rejected after the read" 'ANN,ann2@example.com' \
+	ce.disk.csv
 
-# a plaintext password of a row rejected after the read is not kept
-printf '%s\n' 'username,email,password,first_name,last_name' \
-	'gil,gil@example.com,Secret77x,Gil,G' \
-	'GIL,gil2@example.com,Secret88y,Gil,G' > plain.csv
-check_exit 1 "plaintext passwords, a repeated key" \
-	userimp import -d disk --on-error skip --errors pe.csv plain.csv
-check_grep -F "the Error cell says the password must be entered again" \
-	'the password was hashed already and is not kept: enter it again' pe.csv
-check_nogrep "the plaintext is not in the errors file" Secret88y pe.csv
-check_nogrep "nor on stderr" Secret88y err
+# a row rejected after the read is written as it was read: its plaintext
+# password, a phone as typed, a column that is not imported
+printf '%s\n' 'username,email,password,first_name,last_name,mobile_phone,notes' \
+	'gil,gil@example.com,Secret77x,Gil,G,,first' \
+	'GIL,gil2@example.com,Secret88y,Gil,G,  8 (900) 111 00 02 ,second' \
+	> plain.csv
+for s in mem disk; do
+	userimp import -d $s --on-error skip --ignore-unknown \
+	    --errors pe.$s.csv plain.csv \
+	    > /dev/null 2> err.$s
+done
+check_same "the same errors file" "$(cat pe.disk.csv)" "$(cat pe.mem.csv)"
+check_grep -F "the cells as they were read" \
+	'GIL,gil2@example.com,Secret88y,Gil,G,  8 (900) 111 00 02 ,second,' \
+	pe.disk.csv
+check_nogrep "the password is not on stderr" Secret88y err.disk
+check_same "nor in the job" "$(sql disk "select count(*) from job_rows
+	where cells like '%Secret88y%'")" 0
 
 # --generate: a password made for a row rejected later is not counted
 printf '%s\n' 'username,email,first_name,last_name' \

@@ -110,6 +110,8 @@ rep_cmp(const void *a, const void *b)
  * Run the file through a uniq of budget: every repeat, found at once or by
  * uniq_finish(), sorted.  *late_sorted: uniq_finish() gave them in order.
  */
+static size_t peak;	/* the most uniq_bytes() of the last run() */
+
 static struct rep *
 run(const struct file *f, size_t budget, size_t *n, int *late_sorted,
     int *fates_ok, struct uniq **keep)
@@ -123,6 +125,7 @@ run(const struct file *f, size_t budget, size_t *n, int *late_sorted,
 	int k;
 
 	*n = 0;
+	peak = 0;
 	reps = malloc(cap * sizeof(*reps));
 	if (uniq_open(&u, budget, &e) != UIMP_OK)
 		return NULL;
@@ -132,6 +135,8 @@ run(const struct file *f, size_t budget, size_t *n, int *late_sorted,
 				continue;
 			if (uniq_add(u, k, f->v[r][k], r, &first, &e))
 				return NULL;
+			if (uniq_bytes(u) > peak)
+				peak = uniq_bytes(u);
 			if (first == 0)
 				continue;
 			if (*n == cap)
@@ -207,16 +212,16 @@ same(const struct rep *a, size_t na, const struct rep *b, size_t nb)
 }
 
 static void
-test_small(void)
+test_small(size_t nb)
 {
-	static const size_t budgets[] = { SIZE_MAX, 0, 9000, 20000 };
+	static const size_t budgets[] = { 0, SIZE_MAX, 9000, 20000 };
 	struct file f;
 	struct rep *reps;
 	size_t n, i;
 	int sorted, fates;
 
 	make_file(&f, 600, 400);
-	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+	for (i = 0; i < nb && i < sizeof(budgets) / sizeof(budgets[0]); i++) {
 		reps = run(&f, budgets[i], &n, &sorted, &fates, NULL);
 		ok(reps && brute_ok(&f, reps, n) && sorted && fates,
 		    "600 rows, budget %zd: the repeats a brute force finds "
@@ -228,8 +233,9 @@ test_small(void)
 	free(f.v);
 }
 
+/* nb: how many of the budgets to try */
 static void
-test_large(void)
+test_large(size_t nb)
 {
 	static const size_t budgets[] = { 0, 4096, 65536, 1 << 20 };
 	struct file f;
@@ -240,11 +246,12 @@ test_large(void)
 	make_file(&f, 60000, 90000);
 	ref = run(&f, SIZE_MAX, &nref, &sorted, &fates, NULL);
 	ok(ref && nref > 1000, "60,000 rows in memory: %zu repeats", nref);
-	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+	for (i = 0; i < nb && i < sizeof(budgets) / sizeof(budgets[0]); i++) {
 		reps = run(&f, budgets[i], &n, &sorted, &fates, NULL);
 		ok(reps && same(ref, nref, reps, n) && sorted && fates,
 		    "budget %zu: the same repeats, late ones in order with "
 		    "their fates", budgets[i]);
+		ok(peak <= budgets[i], "within the budget (%zu)", peak);
 		free(reps);
 	}
 	free(ref);
@@ -268,9 +275,9 @@ missed(long long id, void *arg)
 }
 
 static void
-test_probes(void)
+test_probes(size_t nb)
 {
-	static const size_t budgets[] = { SIZE_MAX, 0, 16384 };
+	static const size_t budgets[] = { 0, SIZE_MAX, 16384 };
 	struct file f;
 	struct uniq *u;
 	struct uimp_err e;
@@ -283,7 +290,7 @@ test_probes(void)
 
 	make_file(&f, 3000, 1000000);
 	snprintf(f.v[3000][0], sizeof(f.v[3000][0]), "kind0only");
-	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+	for (i = 0; i < nb && i < sizeof(budgets) / sizeof(budgets[0]); i++) {
 		reps = run(&f, budgets[i], &n, &sorted, &fates, &u);
 		free(reps);
 		memset(&m, 0, sizeof(m));
@@ -367,9 +374,18 @@ int
 main(void)
 {
 	test_keyset();
-	test_small();
-	test_large();
-	test_probes();
+	test_small(4);
+	test_large(4);
+	test_probes(3);
+	/* the temporary files split, and small ones split again */
+	uniq_part_max = 16384;
+	printf("# temporary files split past %zu bytes\n", uniq_part_max);
+	test_large(1);
+	test_probes(1);
+	uniq_part_max = 48;
+	printf("# temporary files split past %zu bytes\n", uniq_part_max);
+	test_small(1);
+	uniq_part_max = 2UL << 20;
 	test_errors();
 	return done_testing();
 }

@@ -149,6 +149,9 @@ struct ctx {
 	unsigned char			 heldkey[32]; /* their cells are
 						 * encrypted with it */
 	struct buf			 heldbuf; /* a held row */
+	size_t				 repeat_at; /* the end of the row's
+						 * messages of repeats, in
+						 * c->rowmsg */
 	FILE				*spool;	/* valid rows */
 	FILE				*log;	/* findings and rejected rows */
 	struct rec			 batch[BATCH];
@@ -2394,6 +2397,7 @@ take_row(struct ctx *c, const struct uimp_row *row, struct uimp_err *e)
 		c->nokey++;
 	if ((rc = check_unique(c, r, e)) != UIMP_OK)
 		return rc;
+	c->repeat_at = c->rowmsg_row == row->num ? c->rowmsg.len : 0;
 	if (r->v[c->key] != NULL) {
 		/*
 		 * Lookups share one read transaction for a batch of rows; it
@@ -2485,7 +2489,7 @@ holding(const struct ctx *c)
 	return c->uniq && uniq_spilled(c->uniq) && (c->errors || c->log);
 }
 
-/* Append n (at most UINT32_MAX) as 4 bytes, then n bytes at p. */
+/* Append n (at most UINT32_MAX) as 4 bytes, then n bytes at p and a NUL. */
 static void
 hold_add(struct buf *b, const void *p, size_t n)
 {
@@ -2494,14 +2498,16 @@ hold_add(struct buf *b, const void *p, size_t n)
 	memcpy(b->s + b->len, &len, sizeof(len));
 	if (n > 0)
 		memcpy(b->s + b->len + sizeof(len), p, n);
-	b->len += sizeof(len) + n;
+	b->s[b->len + sizeof(len) + n] = '\0';
+	b->len += sizeof(len) + n + 1;
 }
 
 /*
  * Keep a row in c->held: its number and size, then, encrypted with the
  * run's own key and the row number as the nonce (a password cell is
- * among them), whether it was rejected as it was read, its cells and its
- * messages.  Once the file is read, tell_held() writes the rejected ones.
+ * among them), whether it was rejected as it was read, where its
+ * messages of repeats end, its cells and its messages.  Once the file is
+ * read, tell_held() writes the rejected ones.
  */
 static int
 hold_row(struct ctx *c, const struct uimp_row *row, int bad,
@@ -2511,26 +2517,30 @@ hold_row(struct ctx *c, const struct uimp_row *row, int bad,
 	uint64_t num = row->num;
 	uint32_t len;
 	size_t i, size, msglen;
+	int rc;
 
 	if (c->held == NULL) {
-		if ((i = temp_file(&c->held, e)) != UIMP_OK)
-			return (int)i;
+		if ((rc = temp_file(&c->held, e)) != UIMP_OK)
+			return rc;
 		if (sodium_init() < 0)
 			return uimp_err_set(e, UIMP_EINTERNAL, 0, NULL,
 			    "cannot start libsodium");
 		randombytes_buf(c->heldkey, sizeof(c->heldkey));
 	}
 	msglen = bad && c->rowmsg_row == row->num ? c->rowmsg.len : 0;
-	size = 1 + sizeof(len) + sizeof(len) + msglen;
+	size = 1 + 3 * sizeof(len) + msglen + 1;
 	for (i = 0; i < row->ncells; i++) {
 		if (row->cells[i].len > UINT32_MAX)
 			return nomem(e);
-		size += sizeof(len) + row->cells[i].len;
+		size += sizeof(len) + row->cells[i].len + 1;
 	}
 	buf_reset(&c->heldbuf);
 	if (size > UINT32_MAX || buf_grow_secret(&c->heldbuf, size))
 		return nomem(e);
 	c->heldbuf.s[c->heldbuf.len++] = (char)bad;
+	len = (uint32_t)(msglen ? c->repeat_at : 0);
+	memcpy(c->heldbuf.s + c->heldbuf.len, &len, sizeof(len));
+	c->heldbuf.len += sizeof(len);
 	len = (uint32_t)row->ncells;
 	memcpy(c->heldbuf.s + c->heldbuf.len, &len, sizeof(len));
 	c->heldbuf.len += sizeof(len);
@@ -2610,7 +2620,10 @@ find_repeats(struct ctx *c, struct uimp_err *e)
 	return UIMP_OK;
 }
 
-/* Take 4 bytes of length, then so many bytes, from *p (end: the row's). */
+/*
+ * Take 4 bytes of length, then so many bytes and a NUL, from *p (end:
+ * the row's); 0, or -1 when the bytes are not there.
+ */
 static int
 held_take(const char **p, const char *end, const char **s, uint32_t *len)
 {
@@ -2618,17 +2631,19 @@ held_take(const char **p, const char *end, const char **s, uint32_t *len)
 		return -1;
 	memcpy(len, *p, sizeof(*len));
 	*p += sizeof(*len);
-	if ((size_t)(end - *p) < *len)
+	if ((size_t)(end - *p) <= *len || (*p)[*len] != '\0')
 		return -1;
 	*s = *p;
-	*p += *len;
+	*p += *len + 1;
 	return 0;
 }
 
 /*
  * Write held row num (its bytes decrypted in c->heldbuf) to the errors
- * file and the job record, with its messages: those found as it was read,
- * then its repeats' from *l on.  0, or -1 when the bytes are cut short.
+ * file and the job record, with its messages as a row read in memory has
+ * them: its repeats' from *l on go after those of the repeats found as it
+ * was read, before those of its plan.  0, -1 when the bytes are not a
+ * held row, or a status.
  */
 static int
 tell_row(struct ctx *c, uint64_t num, const struct uniq_late **l,
@@ -2636,18 +2651,22 @@ tell_row(struct ctx *c, uint64_t num, const struct uniq_late **l,
     struct uimp_err *e)
 {
 	const char *p = c->heldbuf.s, *pend = c->heldbuf.s + c->heldbuf.len;
-	const char *msg, *code;
+	const char *msg, *code, *rest;
 	struct uimp_cell *nc;
 	struct uimp_row row;
 	char text[128];
-	uint32_t n, i, len;
+	uint32_t at, n, i, len;
 	int bad, rc;
 
-	if (c->heldbuf.len < 1 + sizeof(n))
+	if (c->heldbuf.len < 1 + 2 * sizeof(n))
 		return -1;
 	bad = *p++;
+	memcpy(&at, p, sizeof(at));
+	p += sizeof(at);
 	memcpy(&n, p, sizeof(n));
 	p += sizeof(n);
+	if (n > (size_t)(pend - p) / (sizeof(len) + 1))
+		return -1;
 	if (n > *cap) {
 		if ((nc = realloc(*cells, n * sizeof(*nc))) == NULL)
 			return nomem(e);
@@ -2660,17 +2679,26 @@ tell_row(struct ctx *c, uint64_t num, const struct uniq_late **l,
 			return -1;
 		(*cells)[i].len = len;
 	}
-	if (held_take(&p, pend, &msg, &len) != 0)
+	if (held_take(&p, pend, &msg, &len) != 0 || p != pend || at > len)
 		return -1;
 	buf_reset(&c->rowmsg);
 	c->rowmsg_row = num;
-	if (bad && len > 0)
-		(void)buf_add(&c->rowmsg, msg, len);
+	if (bad)
+		(void)buf_add(&c->rowmsg, msg, at);
 	for (; *l < end && (*l)->row == num; (*l)++) {
 		repeat_message(c, (*l)->kind, (*l)->first, text, sizeof(text),
 		    &code);
 		row_message(c, num, c->colof[(*l)->kind] >= 0 ?
 		    c->cols[c->colof[(*l)->kind]].header : NULL, text);
+	}
+	/* out of memory: the cell is shorter, as row_message() has it */
+	rest = msg + at;
+	if (strncmp(rest, "; ", 2) == 0)
+		rest += 2;
+	if (bad && *rest != '\0') {
+		if (c->rowmsg.len > 0)
+			(void)buf_adds(&c->rowmsg, "; ");
+		(void)buf_adds(&c->rowmsg, rest);
 	}
 	row.num = num;
 	row.ncells = n;
@@ -2692,18 +2720,25 @@ static int
 tell_held(struct ctx *c, struct uimp_err *e)
 {
 	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
-	const struct uniq_late *l = c->lates, *end = c->lates + c->nlates;
+	const struct uniq_late *l = c->lates;
+	const struct uniq_late *end = l ? l + c->nlates : NULL;
 	struct uimp_cell *cells = NULL;
 	uint64_t num;
 	uint32_t len;
 	size_t cap = 0;
+	size_t got;
 	int rc = UIMP_OK;
 
 	if (c->held == NULL)
 		return UIMP_OK;
 	if (fflush(c->held) != 0 || fseek(c->held, 0, SEEK_SET) != 0)
 		goto bad;
-	while (rc == UIMP_OK && fread(&num, sizeof(num), 1, c->held) == 1) {
+	while (rc == UIMP_OK) {
+		if ((got = fread(&num, 1, sizeof(num), c->held)) == 0 &&
+		    feof(c->held))
+			break;
+		if (got != sizeof(num))
+			goto bad;
 		buf_reset(&c->heldbuf);
 		if (fread(&len, sizeof(len), 1, c->held) != 1 ||
 		    buf_grow_secret(&c->heldbuf, len) ||
@@ -3653,7 +3688,7 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 {
 	struct uimp_reader *rd = NULL;
 	struct ctx c;
-	struct uimp_err re;
+	struct uimp_err re, scratch;
 	char sha[65] = "", hint[128], *sheetcopy = NULL;
 	const char *sheet;
 	size_t i;
@@ -3704,6 +3739,10 @@ uimp_import(const char *dbpath, int wait_s, const char *path,
 	end_read(&c);
 	if (rc == UIMP_OK && (rc = find_repeats(&c, e)) == UIMP_OK)
 		rc = tell_held(&c, e);
+	else if ((rc == UIMP_EXLSX || rc == UIMP_EINPUT || rc == UIMP_EIO) &&
+	    find_repeats(&c, &scratch) == UIMP_OK)
+		/* the failed job keeps what was found, and the held rows */
+		(void)tell_held(&c, &scratch);
 	if (rc == UIMP_OK)
 		rc = resolve_managers(&c, e);
 	/* the digest is read on a thread of its own: it may fail apart */

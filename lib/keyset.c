@@ -19,7 +19,10 @@
 /*
  * A file bigger than this is split in NPART by the next bits of hash, and
  * each part read alone: at most about 3 times as much memory (the file,
- * the set of its values) whatever the number of rows.
+ * the set of its values) whatever the number of rows.  Each level keeps
+ * its NPART files open while it walks them: NPART * DEPTH descriptors at
+ * most.  The records of one value all go to one file, which a value on
+ * very many rows fills alone: it is read whole, about 20 bytes a row.
  */
 size_t	uniq_part_max = 2UL << 20;
 
@@ -403,15 +406,18 @@ split_part(struct walk *w, FILE *f, int depth, struct uimp_err *e)
 {
 	FILE *part[NPART] = { NULL };
 	char hdr[5], *str = NULL, id[8];
-	size_t cap = 0, p;
+	size_t cap = 0, p, n;
 	ssize_t len;
 	int rc = UIMP_OK;
 
 	if (fseek(f, 0, SEEK_SET) != 0)
 		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
 		    "read a temporary file");
-	while (rc == UIMP_OK && fread(hdr, sizeof(hdr), 1, f) == 1) {
-		if ((len = getdelim(&str, &cap, '\0', f)) <= 0 ||
+	while (rc == UIMP_OK) {
+		if ((n = fread(hdr, 1, sizeof(hdr), f)) == 0 && feof(f))
+			break;
+		if (n != sizeof(hdr) ||
+		    (len = getdelim(&str, &cap, '\0', f)) <= 0 ||
 		    str[len - 1] != '\0' || (memcmp(hdr, "\0\0\0\0", 4) ==
 		    0 && fread(id, sizeof(id), 1, f) != 1)) {
 			rc = cut_short(e);
@@ -432,11 +438,15 @@ split_part(struct walk *w, FILE *f, int depth, struct uimp_err *e)
 		rc = uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
 		    "read a temporary file");
 	free(str);
+	/* all in one part: the same value, or bits alike; split no more */
+	for (p = n = 0; p < NPART; p++)
+		n += part[p] != NULL;
 	for (p = 0; p < NPART; p++) {
 		if (part[p] == NULL)
 			continue;
 		if (rc == UIMP_OK)
-			rc = walk_part(w, part[p], depth + 1, e);
+			rc = walk_part(w, part[p], n == 1 ? DEPTH : depth + 1,
+			    e);
 		fclose(part[p]);
 	}
 	return rc;
@@ -488,7 +498,8 @@ uniq_finish(struct uniq *u, struct uniq_late **late, size_t *n,
 		free(w.late);
 		return rc;
 	}
-	qsort(w.late, w.n, sizeof(*w.late), late_cmp);
+	if (w.n > 0)
+		qsort(w.late, w.n, sizeof(*w.late), late_cmp);
 	*late = w.late;
 	*n = w.n;
 	return UIMP_OK;

@@ -3,7 +3,7 @@
 # phones) are found as the rows are read while they fit in the setting
 # import.key_memory, and once the file is read past it: the same rows are
 # rejected, with the same findings, counts, errors file and store.
-cd "${0%/*}" && . ../lib.sh && plan 65
+cd "${0%/*}" && . ../lib.sh && plan 70
 
 phc=$(/usr/bin/python3 -c 'import argon2; print(argon2.PasswordHasher(
     time_cost=1, memory_cost=64, parallelism=1).hash("Passw0rd1"))')
@@ -146,6 +146,37 @@ check_grep -F "the cells as they were read" \
 check_nogrep "the password is not on stderr" Secret88y err.disk
 check_same "nor in the job" "$(sql disk "select count(*) from job_rows
 	where cells like '%Secret88y%'")" 0
+
+# a row's messages come in the order a row read in memory has them
+stores mem disk
+printf '%s\n' 'username,email,first_name,last_name,password' \
+	'zed,zed@example.com,Zed,Z,ZedPass77' > zed.csv
+printf '%s\n' 'username,email,first_name,last_name,password' \
+	'a1,zed@example.com,A,A,Passw0rd1' 'a2,ZED@example.com,A,A,Passw0rd1' \
+	'a3,a3@example,A,A,Passw0rd1' > order.csv
+for s in mem disk; do
+	userimp import -q -d $s zed.csv
+	userimp import -d $s --errors oe.$s.csv order.csv 2> err.$s
+done
+check_same "a row with a repeat and a taken email: the same errors file" \
+	"$(cat oe.disk.csv)" "$(cat oe.mem.csv)"
+check_grep -F "the repeat first, then the store's" \
+	"email: already used by row 2; email: already used by user 'zed'" \
+	oe.disk.csv
+# a file that cannot be read to its end keeps what it found
+printf '%s\n' 'a4,a4@example.com,A,A,"Passw0rd1' >> order.csv
+for s in mem disk; do
+	userimp import -d $s order.csv 2> err.$s
+	echo $? > rc.$s
+done
+check_same "a file cut short: exit 3 either way" "$(cat rc.mem rc.disk)" "3
+3"
+check_same "the same findings" "$(sort err.disk)" "$(sort err.mem)"
+check_same "its job keeps the same rejected rows" \
+	"$(sql disk 'select row, cells from job_rows where job_id =
+	    (select max(id) from jobs)')" \
+	"$(sql mem 'select row, cells from job_rows where job_id =
+	    (select max(id) from jobs)')"
 
 # --generate: a password made for a row rejected later is not counted
 printf '%s\n' 'username,email,first_name,last_name' \

@@ -258,6 +258,26 @@ test_large(size_t nb)
 	free(f.v);
 }
 
+/* One value on every row: its file splits into one part, read whole. */
+static void
+test_skew(void)
+{
+	struct file f;
+	struct rep *reps;
+	unsigned long r;
+	size_t n;
+	int sorted, fates;
+
+	make_file(&f, 2000, 5000);
+	for (r = 1; r <= f.nrows; r++)
+		snprintf(f.v[r][0], sizeof(f.v[r][0]), "same");
+	reps = run(&f, 0, &n, &sorted, &fates, NULL);
+	ok(reps && brute_ok(&f, reps, n) && sorted && fates && n >= 1999,
+	    "one value on 2,000 rows: every repeat found (%zu)", n);
+	free(reps);
+	free(f.v);
+}
+
 struct missed {
 	long long	ids[64];
 	size_t		n;
@@ -385,6 +405,7 @@ main(void)
 	uniq_part_max = 48;
 	printf("# temporary files split past %zu bytes\n", uniq_part_max);
 	test_small(1);
+	test_skew();
 	uniq_part_max = 2UL << 20;
 	test_errors();
 	return done_testing();

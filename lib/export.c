@@ -21,6 +21,7 @@ struct out {
 	char		*path;		/* xlsx: the file libxlsxwriter writes */
 	char		*spool;		/* xlsx to stdout: a temporary file */
 	FILE		*f;		/* CSV and JSON */
+	char		*fbuf;		/* its buffer, when a named file */
 	struct xlsx_out	*x;
 	const int	*fields;	/* codes from UIMP_F_COUNT: dc[] */
 	size_t		 nfields;
@@ -68,6 +69,7 @@ uimp_export_fields(int *fields, int hashes)
 
 #define LABELS_NOTE_MAX	300	/* bytes of label names a note lists */
 #define HEADER_SZ	128	/* bytes of a header, NUL included */
+#define OUT_BUF		(64UL << 10)	/* a named file's stdio buffer */
 
 /* Free what d holds. */
 static void
@@ -463,6 +465,12 @@ out_open(struct out *o, const char *path, int format, int secret, int force,
 		atomic_abort(&o->a);
 		return uimp_err_set(e, UIMP_EWRITE, errno, path, "cannot write");
 	}
+	/* a write(2) each 64 KiB, not each 4 KiB; stdio's buffer if none */
+	if ((o->fbuf = malloc(OUT_BUF)) != NULL &&
+	    setvbuf(o->f, o->fbuf, _IOFBF, OUT_BUF) != 0) {
+		free(o->fbuf);
+		o->fbuf = NULL;
+	}
 	return UIMP_OK;
 }
 
@@ -510,6 +518,8 @@ out_close(struct out *o, const char *path, struct uimp_err *e)
 			    "cannot write");
 		o->f = NULL;
 	}
+	free(o->fbuf);
+	o->fbuf = NULL;
 	if (rc == UIMP_OK && o->spool)
 		rc = copy_out(o->spool, e);
 	if (o->spool) {
@@ -536,6 +546,8 @@ out_abort(struct out *o)
 	if (o->f && o->f != stdout)
 		fclose(o->f);
 	o->f = NULL;
+	free(o->fbuf);
+	o->fbuf = NULL;
 	if (o->spool) {
 		unlink(o->spool);
 		free(o->spool);

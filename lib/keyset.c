@@ -26,6 +26,13 @@
  */
 size_t	uniq_part_max = 2UL << 20;
 
+static int
+nomem(struct uimp_err *e)
+{
+	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
+	    uimp_strstatus(UIMP_ENOMEM));
+}
+
 static unsigned long
 hashstr(const char *s)
 {
@@ -134,7 +141,6 @@ struct uniq {
 	struct buf	 pend;		/* this row's records */
 	struct buf	 key;		/* kind and value */
 	FILE		*part[NPART];
-	unsigned long	 nrec;		/* records in the partitions */
 	unsigned long	 probes;	/* probes in them */
 };
 
@@ -142,8 +148,7 @@ int
 uniq_open(struct uniq **up, size_t budget, struct uimp_err *e)
 {
 	if ((*up = calloc(1, sizeof(**up))) == NULL)
-		return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-		    uimp_strstatus(UIMP_ENOMEM));
+		return nomem(e);
 	(*up)->budget = budget;
 	return UIMP_OK;
 }
@@ -163,25 +168,25 @@ uniq_add(struct uniq *u, int kind, const char *value, unsigned long row,
 	uint32_t r32 = (uint32_t)row;
 
 	*first = 0;
-	if (kind < 0 || kind > 250 || row > UINT32_MAX ||
-	    kind_key(u, kind, value) != UIMP_OK)
-		goto nomem;
+	if (row > UINT32_MAX)
+		return uimp_err_set(e, UIMP_EINPUT, 0, NULL, "row %lu: past "
+		    "the 4294967295 rows in which repeats are found", row);
+	if (kind < 0 || kind > 250)
+		UIMP_BUG("value kind %d", kind);
+	if (kind_key(u, kind, value) != UIMP_OK)
+		return nomem(e);
 	if (!u->spilling && keyset_room(&u->mem, u->key.len) > u->budget)
 		u->spilling = 1;
 	if (!u->spilling)
-		return keyset_add(&u->mem, u->key.s, row, first) ?
-		    uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-		    uimp_strstatus(UIMP_ENOMEM)) : UIMP_OK;
+		return keyset_add(&u->mem, u->key.s, row, first) ? nomem(e) :
+		    UIMP_OK;
 	/* a value first held within the budget is found at once */
 	if ((*first = keyset_has(&u->mem, u->key.s)) != 0)
 		return UIMP_OK;
 	if (buf_add(&u->pend, &r32, sizeof(r32)) || buf_addc(&u->pend, 0) ||
 	    buf_add(&u->pend, u->key.s, u->key.len + 1))
-		goto nomem;
+		return nomem(e);
 	return UIMP_OK;
-nomem:
-	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-	    uimp_strstatus(UIMP_ENOMEM));
 }
 
 unsigned long
@@ -208,8 +213,7 @@ uniq_keep(struct uniq *u, int kind, struct uimp_err *e)
 		if ((unsigned char)*v == kind + 1 &&
 		    keyset_add(&k, v, u->mem.slot[i].row, &first)) {
 			keyset_release(&k);
-			return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-			    uimp_strstatus(UIMP_ENOMEM));
+			return nomem(e);
 		}
 	}
 	keyset_release(&u->mem);
@@ -252,7 +256,6 @@ uniq_row_end(struct uniq *u, int fate, struct uimp_err *e)
 		if (fwrite(u->pend.s + at, 1, len, *f) != len)
 			return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL,
 			    "cannot write a temporary file");
-		u->nrec++;
 	}
 	buf_reset(&u->pend);
 	return UIMP_OK;
@@ -266,13 +269,6 @@ late_cmp(const void *a, const void *b)
 	if (x->row != y->row)
 		return x->row < y->row ? -1 : 1;
 	return (x->kind > y->kind) - (x->kind < y->kind);
-}
-
-static int
-nomem(struct uimp_err *e)
-{
-	return uimp_err_set(e, UIMP_ENOMEM, 0, NULL, "%s",
-	    uimp_strstatus(UIMP_ENOMEM));
 }
 
 /* Read partition f whole into in, and leave it open to append to. */
@@ -512,7 +508,9 @@ uniq_probe(struct uniq *u, int kind, const char *value, long long id,
 	uint32_t zero = 0;
 	FILE **f;
 
-	if (kind < 0 || kind > 250 || kind_key(u, kind, value) != UIMP_OK)
+	if (kind < 0 || kind > 250)
+		UIMP_BUG("value kind %d", kind);
+	if (kind_key(u, kind, value) != UIMP_OK)
 		return nomem(e);
 	*found = keyset_has(&u->mem, u->key.s) != 0;
 	if (*found || !u->spilling)

@@ -828,8 +828,8 @@ uimp_db_settings_each(struct uimp_db *db, uimp_setting_fn fn, void *arg,
 	return UIMP_OK;
 }
 
-static int
-setting_long(struct uimp_db *db, const char *key, long *n,
+int
+db_setting_long(struct uimp_db *db, const char *key, long *n,
     struct uimp_err *e)
 {
 	char *v;
@@ -851,7 +851,7 @@ uimp_db_policy(struct uimp_db *db, struct uimp_policy *pol,
 	int i, rc;
 
 	for (i = 0; i < 8; i++)
-		if ((rc = setting_long(db, settings[i].key, &v[i], e)))
+		if ((rc = db_setting_long(db, settings[i].key, &v[i], e)))
 			return rc;
 	pol->min_len = (int)v[0];
 	pol->max_len = (int)v[1];

@@ -1860,19 +1860,30 @@ struct spooled {
  * the run's key (ChaCha20, the row number as the nonce); the key never
  * leaves memory.  spool_unseal() decrypts it in place.
  */
+/*
+ * out = in XOR the ChaCha20 stream of key with row (64 bits) as the nonce:
+ * seals and unseals alike.  A key never seals two things of one row.
+ */
+static void
+row_xor(const unsigned char key[32], uint64_t row, void *out,
+    const void *in, size_t n)
+{
+	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
+
+	memcpy(nonce, &row, sizeof(row) < sizeof(nonce) ? sizeof(row) :
+	    sizeof(nonce));
+	crypto_stream_chacha20_xor(out, in, n, nonce, key);
+}
+
 static int
 spool_secret(struct ctx *c, const struct rec *r, FILE *f)
 {
-	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
 	unsigned char sealed[GEN_MAX];
 	int rc;
 
 	if (r->genlen > sizeof(sealed))
 		UIMP_BUG("a generated password longer than %zu", sizeof(sealed));
-	memcpy(nonce, &r->row, sizeof(r->row) < sizeof(nonce) ?
-	    sizeof(r->row) : sizeof(nonce));
-	crypto_stream_chacha20_xor(sealed, (const unsigned char *)r->gen,
-	    r->genlen, nonce, c->genkey);
+	row_xor(c->genkey, r->row, sealed, r->gen, r->genlen);
 	rc = fwrite(sealed, r->genlen, 1, f) == 1 ? 0 : -1;
 	explicit_bzero(sealed, sizeof(sealed));
 	return rc;
@@ -1881,12 +1892,7 @@ spool_secret(struct ctx *c, const struct rec *r, FILE *f)
 static void
 spool_unseal(struct ctx *c, struct rec *r)
 {
-	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
-
-	memcpy(nonce, &r->row, sizeof(r->row) < sizeof(nonce) ?
-	    sizeof(r->row) : sizeof(nonce));
-	crypto_stream_chacha20_xor((unsigned char *)r->gen,
-	    (const unsigned char *)r->gen, r->genlen, nonce, c->genkey);
+	row_xor(c->genkey, r->row, r->gen, r->gen, r->genlen);
 }
 
 static int
@@ -2513,7 +2519,6 @@ static int
 hold_row(struct ctx *c, const struct uimp_row *row, int bad,
     struct uimp_err *e)
 {
-	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
 	uint64_t num = row->num;
 	uint32_t len;
 	size_t i, size, msglen;
@@ -2547,10 +2552,7 @@ hold_row(struct ctx *c, const struct uimp_row *row, int bad,
 	for (i = 0; i < row->ncells; i++)
 		hold_add(&c->heldbuf, row->cells[i].text, row->cells[i].len);
 	hold_add(&c->heldbuf, c->rowmsg.s, msglen);
-	memcpy(nonce, &num, sizeof(num));
-	crypto_stream_chacha20_xor((unsigned char *)c->heldbuf.s,
-	    (const unsigned char *)c->heldbuf.s, c->heldbuf.len, nonce,
-	    c->heldkey);
+	row_xor(c->heldkey, num, c->heldbuf.s, c->heldbuf.s, c->heldbuf.len);
 	len = (uint32_t)c->heldbuf.len;
 	if (fwrite(&num, sizeof(num), 1, c->held) != 1 ||
 	    fwrite(&len, sizeof(len), 1, c->held) != 1 ||
@@ -2719,7 +2721,6 @@ tell_row(struct ctx *c, uint64_t num, const struct uniq_late **l,
 static int
 tell_held(struct ctx *c, struct uimp_err *e)
 {
-	unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = { 0 };
 	const struct uniq_late *l = c->lates;
 	const struct uniq_late *end = l ? l + c->nlates : NULL;
 	struct uimp_cell *cells = NULL;
@@ -2747,10 +2748,7 @@ tell_held(struct ctx *c, struct uimp_err *e)
 		c->heldbuf.len = len;
 		while (l < end && l->row < num)
 			l++;
-		memcpy(nonce, &num, sizeof(num));
-		crypto_stream_chacha20_xor((unsigned char *)c->heldbuf.s,
-		    (const unsigned char *)c->heldbuf.s, len, nonce,
-		    c->heldkey);
+		row_xor(c->heldkey, num, c->heldbuf.s, c->heldbuf.s, len);
 		/* rejected as it was read, or for a repeat */
 		if (c->heldbuf.s[0] || (l < end && l->row == num))
 			rc = tell_row(c, num, &l, end, &cells, &cap, e);
@@ -3405,18 +3403,16 @@ spool_buffer(struct ctx *c, struct uimp_err *e)
 static int
 open_uniq(struct ctx *c, struct uimp_err *e)
 {
-	unsigned long long kib;
 	size_t budget = SIZE_MAX;
-	char *v = NULL;
+	long kib;
 	int rc;
 
 	if (c->colof[UIMP_F_MANAGER_EMAIL] < 0) {
-		if ((rc = uimp_db_setting_get(c->db, "import.key_memory", &v,
+		if ((rc = db_setting_long(c->db, "import.key_memory", &kib,
 		    e)) != UIMP_OK)
 			return rc;
-		kib = strtoull(v, NULL, 10);
-		free(v);
-		budget = kib > SIZE_MAX / 1024 ? SIZE_MAX : (size_t)kib * 1024;
+		budget = (unsigned long)kib > SIZE_MAX / 1024 ? SIZE_MAX :
+		    (size_t)kib * 1024;
 	}
 	return uniq_open(&c->uniq, budget, e);
 }

@@ -465,6 +465,9 @@ int	db_user_block(struct uimp_db *db, long long id, const char *now,
 	    struct uimp_err *e);
 int	db_locked_fields(struct uimp_db *db, unsigned long *mask,
 	    struct uimp_err *e);
+/* A number setting's value, checked against its range. */
+int	db_setting_long(struct uimp_db *db, const char *key, long *n,
+	    struct uimp_err *e);
 int	db_begin(struct uimp_db *db, struct uimp_err *e);
 /*
  * A savepoint around one row's writes inside the transaction: ended with

@@ -271,25 +271,21 @@ late_cmp(const void *a, const void *b)
 	return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
-/* Read partition f whole into in, and leave it open to append to. */
+/*
+ * Read partition f, of size bytes (written out), whole into in, and leave
+ * it at its end to append to.
+ */
 static int
-load_part(FILE *f, struct buf *in, struct uimp_err *e)
+load_part(FILE *f, size_t size, struct buf *in, struct uimp_err *e)
 {
-	long size;
-
-	if (fflush(f) != 0)
-		return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot "
-		    "write a temporary file");
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0)
+	if (fseek(f, 0, SEEK_SET) != 0)
 		goto fail;
 	buf_reset(in);
-	if (buf_grow(in, (size_t)size))
+	if (buf_grow(in, size))
 		return nomem(e);
-	if (fread(in->s, 1, (size_t)size, f) != (size_t)size ||
-	    fseek(f, 0, SEEK_END) != 0)
+	if (fread(in->s, 1, size, f) != size || fseek(f, 0, SEEK_END) != 0)
 		goto fail;
-	in->len = (size_t)size;
+	in->len = size;
 	return UIMP_OK;
 fail:
 	return uimp_err_set(e, UIMP_EINTERNAL, errno, NULL, "cannot read a "
@@ -462,7 +458,8 @@ walk_part(struct walk *w, FILE *f, int depth, struct uimp_err *e)
 		    "read a temporary file");
 	if ((size_t)size > uniq_part_max && depth + 1 < DEPTH)
 		return split_part(w, f, depth, e);
-	return load_part(f, &w->in, e) != UIMP_OK ? e->status : w->fn(w, e);
+	return load_part(f, (size_t)size, &w->in, e) != UIMP_OK ? e->status :
+	    w->fn(w, e);
 }
 
 /* Walk every partition of u. */

@@ -52,7 +52,6 @@
 #define ROWS_MAX	1048576UL	/* rows in a sheet */
 /* Raw bytes kept for one cell: _xHHHH_ takes 7 for one character. */
 #define RAW_MAX		(8 * (size_t)UIMP_CELL_MAX)
-#define NSSEP		'\001'		/* in no name and no URI */
 #define ROW_BYTES_MAX	((size_t)64 << 20)	/* text in one row */
 
 /* A zip entry: name with '/' and no leading '/', where it sits. */
@@ -220,12 +219,29 @@ struct xlsx {
 	struct uimp_row	 row;
 };
 
+/*
+ * Parts are parsed without expat's namespace processing, which would copy
+ * a namespace's URI into every element's name: an element or attribute is
+ * known by its local name, after its prefix's ':', and no URI is compared.
+ */
 static const char *
 local(const char *name)
 {
-	const char *p = strrchr(name, NSSEP);
+	const char *l = name;
 
-	return p ? p + 1 : name;
+	/* names are short: no call to strrchr() */
+	for (; *name; name++)
+		if (*name == ':')
+			l = name + 1;
+	return l;
+}
+
+/* Whether the attribute named name declares a namespace (xmlns, xmlns:p). */
+static int
+is_xmlns(const char *name)
+{
+	return name[0] == 'x' && strncmp(name, "xmlns", 5) == 0 &&
+	    (name[5] == '\0' || name[5] == ':');
 }
 
 static int
@@ -256,7 +272,7 @@ static const char *
 attr(const char **atts, const char *lname)
 {
 	for (; atts[0]; atts += 2)
-		if (strcmp(local(atts[0]), lname) == 0)
+		if (strcmp(local(atts[0]), lname) == 0 && !is_xmlns(atts[0]))
 			return atts[1];
 	return NULL;
 }
@@ -868,12 +884,21 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct ctx *c = ud;
 	const char **a;
+	int n;
 
 	if (c->status)
 		return;
 	if (++c->depth > DEPTH_MAX)
 		return fail_at(c, "elements nested deeper than %s levels: "
 		    "refused", "256");
+	/*
+	 * A tag of at most TOKEN_MAX / 2 bytes has no name or value over
+	 * TOKEN_MAX: UTF-16 takes at least 2 bytes for 3 of UTF-8, and with
+	 * DTDs refused no reference stands for more than itself.
+	 */
+	n = XML_GetCurrentByteCount(c->p);
+	if (n > 0 && n <= TOKEN_MAX / 2)
+		return c->start(ud, name, atts);
 	if (strlen(name) > TOKEN_MAX)
 		return fail_at(c, "an element name longer than %s bytes: "
 		    "refused", "65536");
@@ -944,13 +969,155 @@ lines(const unsigned char *p, size_t n)
  * pieces and are not counted.  UTF-16 (told from a BOM or a first '<') is
  * scanned by code units.
  */
+
+/* Code unit u in c's scan; whether it counts towards the token's length. */
+static int
+scan_unit(struct ctx *c, unsigned u)
+{
+	switch (c->state) {
+	case SCAN_OUT:
+		if (u == '<') {
+			c->state = SCAN_LT;
+			c->run = 0;
+		}
+		return 0;
+	case SCAN_LT:
+		c->state = u == '?' ? SCAN_PI : u == '!' ? SCAN_BANG :
+		    SCAN_TAG;
+		break;
+	case SCAN_BANG:
+		c->state = u == '-' ? SCAN_BANG_DASH : u == '[' ?
+		    SCAN_CDATA : SCAN_TAG;
+		c->seq = 0;
+		break;
+	case SCAN_BANG_DASH:
+		c->state = u == '-' ? SCAN_COMMENT : SCAN_TAG;
+		break;
+	case SCAN_TAG:
+		if (u == '>')
+			c->state = SCAN_OUT;
+		else if (u == '"' || u == '\'') {
+			c->state = SCAN_QUOTE;
+			c->quote = (int)u;
+		}
+		break;
+	case SCAN_QUOTE:
+		if (u == (unsigned)c->quote)
+			c->state = SCAN_TAG;
+		break;
+	case SCAN_COMMENT:
+		if (u == '>' && c->seq >= 2)
+			c->state = SCAN_OUT;
+		c->seq = u == '-' ? c->seq + 1 : 0;
+		break;
+	case SCAN_PI:
+		if (u == '>' && c->seq)
+			c->state = SCAN_OUT;
+		c->seq = u == '?';
+		break;
+	case SCAN_CDATA:
+		if (u == '>' && c->seq >= 2)
+			c->state = SCAN_OUT;
+		c->seq = u == ']' ? c->seq + 1 : 0;
+		return 0;
+	}
+	return 1;
+}
+
+/* The bytes a tag's plain run stops at (UTF-8). */
+static const unsigned char tag_stop[256] = {
+	['>'] = 1, ['"'] = 1, ['\''] = 1, ['\n'] = 1
+};
+
+/*
+ * UTF-8: text goes by on to the next '<', a tag's plain bytes and quoted
+ * values in runs, with the state in locals; comments, PIs, CDATA and
+ * declarations code unit by code unit (scan_unit()).
+ */
+static int
+scan_utf8(struct ctx *c, const unsigned char *s, const unsigned char *end)
+{
+	const unsigned char *q, *t;
+	unsigned long line;
+	size_t run;
+	int st, quote;
+
+	while (s < end) {
+		if (c->state == SCAN_OUT) {
+			if (*s != '<') {
+				q = memchr(s, '<', (size_t)(end - s));
+				c->line += lines(s, (size_t)((q ? q : end) - s));
+				if (q == NULL)
+					return UIMP_OK;
+				s = q;
+			}
+			s++;
+			c->state = SCAN_LT;
+			c->run = 0;
+			continue;
+		}
+		st = c->state;
+		if ((st == SCAN_LT && *s != '?' && *s != '!') ||
+		    st == SCAN_TAG || st == SCAN_QUOTE) {
+			t = s;
+			line = c->line;
+			quote = c->quote;
+			if (st == SCAN_LT) {
+				st = SCAN_TAG;
+				s++;
+			}
+			while (s < end) {
+				if (st == SCAN_TAG) {
+					while (s < end && !tag_stop[*s])
+						s++;
+					if (s == end)
+						break;
+					if (*s == '>') {
+						s++;
+						st = SCAN_OUT;
+						break;
+					}
+					if (*s != '\n') {
+						st = SCAN_QUOTE;
+						quote = *s;
+					}
+				} else {
+					while (s < end && *s != quote &&
+					    *s != '\n')
+						s++;
+					if (s == end)
+						break;
+					if (*s != '\n')
+						st = SCAN_TAG;
+				}
+				line += *s++ == '\n';
+			}
+			run = c->run + (size_t)(s - t);
+			if (run > TAG_MAX) {
+				/* the line of the unit that went over */
+				c->line += lines(t, TAG_MAX - c->run + 1);
+				return -1;
+			}
+			c->state = st;
+			c->quote = quote;
+			c->run = run;
+			c->line = line;
+			continue;
+		}
+		if (*s == '\n')
+			c->line++;
+		if (scan_unit(c, *s++) && ++c->run > TAG_MAX)
+			return -1;
+	}
+	return UIMP_OK;
+}
+
 static int
 scan_tags(struct ctx *c, const unsigned char *p, size_t n)
 {
 	char where[128];
-	const unsigned char *q;
 	unsigned u;
-	size_t i, k;
+	size_t i;
 
 	if (c->fed == 0 && n >= 2) {
 		if ((p[0] == 0xff && p[1] == 0xfe) ||
@@ -960,98 +1127,20 @@ scan_tags(struct ctx *c, const unsigned char *p, size_t n)
 		    (p[0] == 0 && p[1] == '<'))
 			c->enc = ENC_16BE;
 	}
-	for (i = 0; i < n; i++) {
-		/* UTF-8: text on to the next '<', a tag's plain bytes at once */
-		if (c->enc == ENC_8 && c->state == SCAN_OUT) {
-			q = memchr(p + i, '<', n - i);
-			k = q ? (size_t)(q - p) : n;
-			c->line += lines(p + i, k - i);
-			if (q == NULL)
-				break;
-			c->state = SCAN_LT;
-			c->run = 0;
-			i = k;
-			continue;
-		}
-		if (c->enc == ENC_8 && c->state == SCAN_TAG) {
-			for (k = i; k < n && p[k] != '>' && p[k] != '"' &&
-			    p[k] != '\'' && p[k] != '\n'; k++)
-				;
-			if ((c->run += k - i) > TAG_MAX)
-				goto too_long;
-			if (k == n)
-				break;
-			i = k;
-		}
-		if (c->enc == ENC_8 && c->state == SCAN_QUOTE) {
-			for (k = i; k < n && p[k] != c->quote && p[k] != '\n';
-			    k++)
-				;
-			if ((c->run += k - i) > TAG_MAX)
-				goto too_long;
-			if (k == n)
-				break;
-			i = k;
-		}
-		if (c->enc == ENC_8)
-			u = p[i];
-		else if ((c->fed + i) % 2 == 0) {
+	if (c->enc == ENC_8 && scan_utf8(c, p, p + n) != UIMP_OK)
+		goto too_long;
+	for (i = 0; c->enc != ENC_8 && i < n; i++) {
+		if ((c->fed + i) % 2 == 0) {
 			c->half = p[i];
 			continue;
-		} else if (c->enc == ENC_16LE)
+		}
+		if (c->enc == ENC_16LE)
 			u = (unsigned)c->half | (unsigned)p[i] << 8;
 		else
 			u = (unsigned)c->half << 8 | p[i];
 		if (u == '\n')
 			c->line++;
-		switch (c->state) {
-		case SCAN_OUT:
-			if (u == '<') {
-				c->state = SCAN_LT;
-				c->run = 0;
-			}
-			continue;
-		case SCAN_LT:
-			c->state = u == '?' ? SCAN_PI : u == '!' ? SCAN_BANG :
-			    SCAN_TAG;
-			break;
-		case SCAN_BANG:
-			c->state = u == '-' ? SCAN_BANG_DASH : u == '[' ?
-			    SCAN_CDATA : SCAN_TAG;
-			c->seq = 0;
-			break;
-		case SCAN_BANG_DASH:
-			c->state = u == '-' ? SCAN_COMMENT : SCAN_TAG;
-			break;
-		case SCAN_TAG:
-			if (u == '>')
-				c->state = SCAN_OUT;
-			else if (u == '"' || u == '\'') {
-				c->state = SCAN_QUOTE;
-				c->quote = (int)u;
-			}
-			break;
-		case SCAN_QUOTE:
-			if (u == (unsigned)c->quote)
-				c->state = SCAN_TAG;
-			break;
-		case SCAN_COMMENT:
-			if (u == '>' && c->seq >= 2)
-				c->state = SCAN_OUT;
-			c->seq = u == '-' ? c->seq + 1 : 0;
-			break;
-		case SCAN_PI:
-			if (u == '>' && c->seq)
-				c->state = SCAN_OUT;
-			c->seq = u == '?';
-			break;
-		case SCAN_CDATA:
-			if (u == '>' && c->seq >= 2)
-				c->state = SCAN_OUT;
-			c->seq = u == ']' ? c->seq + 1 : 0;
-			continue;
-		}
-		if (++c->run > TAG_MAX)
+		if (scan_unit(c, u) && ++c->run > TAG_MAX)
 			goto too_long;
 	}
 	c->fed += n;
@@ -1068,7 +1157,7 @@ static int
 ctx_parser(struct ctx *c, XML_StartElementHandler start,
     XML_EndElementHandler end, XML_CharacterDataHandler text)
 {
-	if ((c->p = XML_ParserCreateNS(NULL, NSSEP)) == NULL)
+	if ((c->p = XML_ParserCreate(NULL)) == NULL)
 		return nomem(c->e, c->part);
 	c->start = start;
 	c->end = end;
@@ -1286,6 +1375,8 @@ workbook_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (strcmp(ln, "sheet") != 0)
 		return;
 	for (a = atts; a[0]; a += 2) {
+		if (is_xmlns(a[0]))
+			continue;
 		ln = local(a[0]);
 		if (strcmp(ln, "name") == 0)
 			sname = a[1];

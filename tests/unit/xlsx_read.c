@@ -1075,6 +1075,13 @@ test_limits(void)
 	p = T("attr60k.xlsx");
 	mkbook(p, data, NULL, NULL, NULL, "");
 	TCELL(p, NULL, "A1", NU, "2");
+	/* a namespace declared on a cell is not one of its attributes */
+	p = T("xmlnsattr.xlsx");
+	mkbook(p, "<row r=\"1\"><c xmlns:r=\"urn:x\" xmlns:t=\"urn:y\" "
+	    "r=\"C1\" t=\"inlineStr\"><is><t>v</t></is></c><c xmlns=\"" NS_MAIN
+	    "\" r=\"D1\"><v>7</v></c></row>", NULL, NULL, NULL, "");
+	TCELL(p, NULL, "C1", TX, "v");
+	TCELL(p, NULL, "D1", NU, "7");
 	free(big);
 	free(data);
 	big = noise(2 << 20);
@@ -1092,6 +1099,16 @@ test_limits(void)
 	mkbook(p, data, NULL, NULL, NULL, "");
 	FAILS(p, NULL, "xl/worksheets/sheet1.xml:6: a tag or comment longer "
 	    "than 1048576 characters: refused");
+	/* newlines in a long value: the line of the character over 1 MiB */
+	free(big);
+	big = noise(2 << 20);
+	for (i = 7; i < 2 << 20; i += 8)
+		big[i] = '\n';
+	sprintf(data, "<a b='%s'/>", big);
+	p = T("hugelines.xlsx");
+	mkbook(p, data, NULL, NULL, NULL, "");
+	FAILS(p, NULL, "xl/worksheets/sheet1.xml:131073: a tag or comment "
+	    "longer than 1048576 characters: refused");
 	free(big);
 	big = noise(2 << 20);
 	/* what ends a tag elsewhere does not end a comment */

@@ -3627,10 +3627,11 @@ commit_run(struct ctx *c, const char *sha, const char *sheet,
 	/*
 	 * An aborted run rolls back, indexes and all (restart()).  SQLite
 	 * sorts an index in as much memory as the page cache may hold, on
-	 * top of the cache: each gets half, so that making the indexes
+	 * top of the cache, in each of its three threads (db_bulk_indexes()):
+	 * the cache and each sort get a sixth, so that making the indexes
 	 * stays within the commit's room; the whole cache comes back after.
 	 */
-	if (bulk && !aborted && ((rc = db_cache(c->db, COMMIT_CACHE / 2,
+	if (bulk && !aborted && ((rc = db_cache(c->db, COMMIT_CACHE / 6,
 	    e)) != UIMP_OK || (rc = db_bulk_indexes(c->db, 0, e)) != UIMP_OK ||
 	    (rc = db_cache(c->db, COMMIT_CACHE, e)) != UIMP_OK))
 		return rc;

@@ -1064,7 +1064,7 @@ scan_utf8(struct ctx *c, const unsigned char *s, const unsigned char *end)
 			quote = c->quote;
 			if (st == SCAN_LT) {
 				st = SCAN_TAG;
-				s++;
+				line += *s++ == '\n';
 			}
 			while (s < end) {
 				if (st == SCAN_TAG) {

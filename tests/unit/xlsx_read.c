@@ -939,6 +939,25 @@ test_built(void)
 	mkbook(p, "<row><c><v>1</v></c></row>\n<row><c></row>", NULL, NULL,
 	    NULL, "");
 	FAILS(p, NULL, "xl/worksheets/sheet1.xml:3: mismatched tag");
+	/* namespace declarations on a <sheet> are not its name or its id */
+	p = T("xmlnssheet.xlsx");
+	{
+		struct part np[] = {
+			{ "_rels/.rels", rels_xml, 0, 0 },
+			{ "xl/_rels/workbook.xml.rels", wbrels_xml, 0, 0 },
+			{ "xl/workbook.xml", "<workbook xmlns=\"" NS_MAIN
+			    "\" xmlns:r=\"" NS_REL "\"><sheets><sheet name="
+			    "\"S1\" r:id=\"rId1\" xmlns:id=\"urn:x\" "
+			    "xmlns:name=\"urn:y\"/></sheets></workbook>", 0,
+			    0 },
+			{ "xl/worksheets/sheet1.xml", "<worksheet><sheetData>"
+			    "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+			    "</sheetData></worksheet>", 0, 0 },
+		};
+
+		mkzip(p, np, 4);
+		TCELL(p, "S1", "A1", NU, "1");
+	}
 	p = T("dtd.xlsx");
 	{
 		struct part dp[] = {
@@ -1099,15 +1118,21 @@ test_limits(void)
 	mkbook(p, data, NULL, NULL, NULL, "");
 	FAILS(p, NULL, "xl/worksheets/sheet1.xml:6: a tag or comment longer "
 	    "than 1048576 characters: refused");
-	/* newlines in a long value: the line of the character over 1 MiB */
+	/*
+	 * Newlines in a long value: the line of the character over 1 MiB,
+	 * big[1048571] (5 before it in the tag), and it and the one before
+	 * are newlines, the one after too: a line counted one character
+	 * short or long is told apart.
+	 */
 	free(big);
 	big = noise(2 << 20);
 	for (i = 7; i < 2 << 20; i += 8)
 		big[i] = '\n';
+	big[1048570] = big[1048571] = big[1048572] = '\n';
 	sprintf(data, "<a b='%s'/>", big);
 	p = T("hugelines.xlsx");
 	mkbook(p, data, NULL, NULL, NULL, "");
-	FAILS(p, NULL, "xl/worksheets/sheet1.xml:131073: a tag or comment "
+	FAILS(p, NULL, "xl/worksheets/sheet1.xml:131075: a tag or comment "
 	    "longer than 1048576 characters: refused");
 	free(big);
 	big = noise(2 << 20);

@@ -32,7 +32,7 @@ make -s -C "$kit" OUT="$dir/bin" >&2 || exit 1
 # argon2id (the hash-j1/j2 lines measure that)
 phc=$(/usr/bin/python3 -c 'import argon2; print(argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1).hash("Bench2026x"))')
 change="UPDATE users SET first_name = first_name || 'x' WHERE id % 100 = 0"
-res=$dir/results	# a line a run that worked: name rows wall rss
+res=$dir/results	# a line a run that worked: name rows wall MiB KiB
 : >"$res"
 fail=0 prep=: chk= col=password_hash pat='$argon2id$%'
 
@@ -109,13 +109,13 @@ run() {
 		[ $i = 1 ] && awk '{ exit $1 < 5 }' "$dir/time" && break
 	done
 	set -- $(sort -n "$dir/times" | awk '{ w[NR] = $1; if ($2 > m) m = $2 }
-	    END { print w[int((NR + 1) / 2)], int(m / 1024) }')
+	    END { print w[int((NR + 1) / 2)], int(m / 1024), m }')
 	ok= vs=
 	if [ $st != 0 ]; then
 		ok=FAIL vs="exit $st: $(tail -n 1 "$dir/err")"
 	else
 		[ -z "$chk" ] || ok=$(verify "$chk" "$rn")
-		echo "$rname $rn $1 $2" >>"$res"
+		echo "$rname $rn $1 $2 $3" >>"$res"
 		vs=$(ratio "$rn" "$1" "$specs")
 	fi
 	case $ok in FAIL*) fail=$((fail + 1)) vs="${ok#FAIL: }; $vs" ok=FAIL ;; esac
@@ -251,8 +251,9 @@ function f(n) { return n >= M && n % M == 0 ? n / M "M" : n >= 1000 &&
 function d(a, b) { return b > 0 ? a / b : 0 }
 function has(r, n) { return (r SUBSEP n) in W }
 function said(ok) { return at != M ? "not measured at 1M" : ok ? "met" : "not met" }
-function flat(r) { return d(R[r, hi], R[r, lo]) <= 1.10 && d(R[r, lo], R[r, hi]) <= 1.10 }
-{ W[$1, $2] = $3; R[$1, $2] = $4 }
+# flat: within 10% either way, from the peak RSS in KiB (MiB are shown)
+function flat(r) { return d(K[r, hi], K[r, lo]) <= 1.10 && d(K[r, lo], K[r, hi]) <= 1.10 }
+{ W[$1, $2] = $3; R[$1, $2] = $4; K[$1, $2] = $5 }
 $1 == "import-fresh" { if ($2 > hi) hi = $2; if (!lo || $2 < lo) lo = $2 }
 $1 ~ /^argon2id-/ && (!L || $3 / $2 < L) { L = $3 / $2 }
 $1 ~ /^hash-j/ { H[$1] = $3; hn = $2 }

@@ -277,6 +277,27 @@ attr(const char **atts, const char *lname)
 	return NULL;
 }
 
+/*
+ * A cell's r, t and s attributes in one pass over atts (a cell has few,
+ * and there are millions of cells): as attr() would find each.
+ */
+static void
+cell_attrs(const char **atts, const char **r, const char **t, const char **s)
+{
+	const char *ln, **to;
+
+	*r = *t = *s = NULL;
+	for (; atts[0]; atts += 2) {
+		ln = local(atts[0]);
+		if (ln[0] == '\0' || ln[1] != '\0')
+			continue;
+		to = ln[0] == 'r' ? r : ln[0] == 't' ? t : ln[0] == 's' ? s :
+		    NULL;
+		if (to && *to == NULL && !is_xmlns(atts[0]))
+			*to = atts[1];
+	}
+}
+
 /* Make room in *p (an array of size-byte items) for item n. */
 static int
 grow(void *pp, size_t *cap, size_t n, size_t size)
@@ -1656,7 +1677,7 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct ctx *c = ud;
 	struct xlsx *x = c->x;
-	const char *ln = local(name), *v;
+	const char *ln = local(name), *v, *tv, *sv;
 	char *end;
 	unsigned long n;
 	long col;
@@ -1705,8 +1726,9 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		x->col = -1;
 		buf_reset(&x->text);
 	} else if (strcmp(ln, "c") == 0 && x->in_row) {
+		cell_attrs(atts, &v, &tv, &sv);
 		col = -1;
-		if ((v = attr(atts, "r")) != NULL) {
+		if (v != NULL) {
 			col = ref_col(v, &bad);
 			if (bad)
 				return sheet_fail(x, "cell reference '%s' "
@@ -1723,7 +1745,7 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		c->in_is = c->in_v = 0;
 		c->rph = 0;
 		buf_reset(&x->vbuf);
-		v = attr(atts, "t");
+		v = tv;
 		if (v == NULL || strcmp(v, "n") == 0)
 			x->ct = T_N;
 		else if (strcmp(v, "s") == 0)
@@ -1740,8 +1762,7 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			x->ct = T_D;
 		else
 			x->ct = T_N;
-		v = attr(atts, "s");
-		x->cs = v ? strtoul(v, NULL, 10) : 0;
+		x->cs = sv ? strtoul(sv, NULL, 10) : 0;
 		acc_begin(&c->acc, &x->text);
 	}
 }
